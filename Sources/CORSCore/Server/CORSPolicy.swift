@@ -1,0 +1,107 @@
+/// A validated CORS policy: which origins may read responses, with which methods, request headers, exposed headers
+/// and credentials, and for how long a preflight may be cached, optionally per path prefix.
+///
+/// Construction checks everything once and throws a ``CORSPolicyError`` that lists every problem. A policy that
+/// exists is therefore safe to serve: no `null` or `file:` origin, no `*` with credentials, no glob that can match a
+/// `.`, no forbidden method or header, no non-canonical origin that a browser would never send.
+///
+/// ```swift
+/// let policy = try CORSPolicy(.init(
+///     allowOrigins: ["https://app.example.com", "https://*.example.com"],
+///     allowMethods: ["PUT", "DELETE"],
+///     allowHeaders: ["authorization", "content-type"],
+///     allowCredentials: true,
+///     maxAge: 600))
+/// let decision = policy.evaluate(request)
+/// ```
+public struct CORSPolicy: Sendable {
+    /// The configuration the policy was built from, as given.
+    public let configuration: Configuration
+    let root: CompiledRules
+    /// Route prefixes (without a trailing `/`), longest first, so the first match is the most specific.
+    let routes: [(prefix: String, rules: CompiledRules)]
+
+    /// Validates `configuration`; throws every problem at once.
+    public init(_ configuration: Configuration) throws(CORSPolicyError) {
+        var diagnostics: [PolicyDiagnostic] = []
+        let root = CompiledRules.compile(configuration, paths: .init(prefix: "", ownFields: nil), diagnostics: &diagnostics)
+        var routes: [(prefix: String, rules: CompiledRules)] = []
+        var seenPrefixes: [String: Int] = [:]
+        for (index, route) in configuration.routes.enumerated() {
+            let path = "routes[\(index)]."
+            if let prefix = RoutePath.normalizedPrefix(route.pathPrefix) {
+                if let first = seenPrefixes[prefix] {
+                    diagnostics.append(
+                        PolicyDiagnostic(
+                            code: .duplicateRoutePrefix, path: path + "pathPrefix", value: route.pathPrefix,
+                            message: "routes[\(first)] already has this prefix, so this route would never apply.",
+                            fix: "merge the two routes"))
+                } else {
+                    seenPrefixes[prefix] = index
+                }
+                let rules = CompiledRules.compile(
+                    route.merged(over: configuration), paths: .init(prefix: path, ownFields: route.ownFields),
+                    diagnostics: &diagnostics)
+                routes.append((prefix, rules))
+            } else {
+                diagnostics.append(
+                    PolicyDiagnostic(
+                        code: .invalidRoutePrefix, path: path + "pathPrefix", value: route.pathPrefix,
+                        message: "a path prefix starts with `/` and has no query, fragment or dot segments.",
+                        fix: route.pathPrefix.hasPrefix("/") ? nil : "write `/\(route.pathPrefix)`"))
+            }
+        }
+        guard diagnostics.isEmpty else { throw CORSPolicyError(diagnostics: diagnostics) }
+        self.configuration = configuration
+        self.root = root
+        self.routes = routes.sorted { $0.prefix.utf8.count > $1.prefix.utf8.count }
+    }
+
+    /// Builds and validates a policy from its fields; see ``Configuration``.
+    public init(
+        allowOrigins: [String],
+        allowMethods: [String] = [],
+        allowHeaders: [String] = [],
+        exposeHeaders: [String] = [],
+        allowCredentials: Bool = false,
+        maxAge: Int? = nil,
+        preflightSuccessStatus: Int = 204,
+        routes: [Route] = []
+    ) throws(CORSPolicyError) {
+        try self.init(
+            Configuration(
+                allowOrigins: allowOrigins, allowMethods: allowMethods, allowHeaders: allowHeaders,
+                exposeHeaders: exposeHeaders, allowCredentials: allowCredentials, maxAge: maxAge,
+                preflightSuccessStatus: preflightSuccessStatus, routes: routes))
+    }
+
+    /// The allowed origins of the rules that govern `path`, without redundant patterns.
+    public func allowedOrigins(forPath path: String = "/") -> [OriginPattern] {
+        rules(forPath: path[...]).origins.patterns
+    }
+
+    /// The rules of the longest route prefix that matches the normalized `path`, or the top-level rules.
+    func rules(forPath path: Substring) -> CompiledRules {
+        guard !routes.isEmpty else { return root }
+        let normalized = RoutePath.normalize(path)
+        for route in routes where RoutePath.matches(normalized, prefix: route.prefix) {
+            return route.rules
+        }
+        return root
+    }
+}
+
+extension CORSPolicy.Route {
+    /// The fields this route sets itself, so that it does not repeat the top level's problems with inherited ones.
+    var ownFields: Set<String> {
+        var fields: Set<String> = []
+        if allowOrigins != nil { fields.insert("allowOrigins") }
+        if allowMethods != nil { fields.insert("allowMethods") }
+        if allowHeaders != nil { fields.insert("allowHeaders") }
+        if exposeHeaders != nil { fields.insert("exposeHeaders") }
+        if allowCredentials != nil { fields.insert("allowCredentials") }
+        if maxAge != nil { fields.insert("maxAge") }
+        if preflightSuccessStatus != nil { fields.insert("preflightSuccessStatus") }
+        return fields
+    }
+}

@@ -1,0 +1,276 @@
+import HTTPTypes
+
+/// One validated set of CORS rules (the top level or one route), with its response fields precomputed so that
+/// evaluating a request allocates nothing that could have been built once.
+struct CompiledRules: Sendable {
+    let origins: OriginSet
+    let allowCredentials: Bool
+    let allowsAllMethods: Bool
+    /// Allowed non-safelisted methods, normalized, compared byte for byte.
+    let methods: [String]
+    let allowsAllHeaders: Bool
+    /// Allowed request-header names, lowercase, byte-sorted for binary search.
+    let headers: [String]
+    let exposesAllHeaders: Bool
+    let exposeHeaders: [String]
+    let maxAge: Int?
+    let preflightStatus: HTTPResponse.Status
+
+    /// `Access-Control-Allow-Origin: *` when every origin is allowed (never with credentials).
+    let wildcardOriginField: HTTPField?
+    /// `Access-Control-Allow-Credentials` and `Access-Control-Expose-Headers` for actual responses.
+    let actualFields: [HTTPField]
+    /// `Access-Control-Allow-Credentials` and `Access-Control-Max-Age` for successful preflights.
+    let preflightFields: [HTTPField]
+
+    /// Where a field's diagnostics point, and whether they should be reported here (a route does not repeat the
+    /// problems of a field it inherits from the top level).
+    struct Paths {
+        var prefix: String
+        var ownFields: Set<String>?
+
+        func path(_ field: String) -> String { prefix + field }
+        func reports(_ field: String) -> Bool { ownFields?.contains(field) ?? true }
+    }
+
+    static let prohibitedRequestHeaderNames: Set<String> = [
+        "access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods",
+        "access-control-allow-headers", "access-control-expose-headers", "access-control-max-age",
+    ]
+
+    static let prohibitedExposeHeaderNames: Set<String> = [
+        "origin", "access-control-request-method", "access-control-request-headers", "access-control-allow-methods",
+        "access-control-allow-headers", "access-control-max-age",
+    ]
+
+    static let maximumMaxAge = 86_400
+
+    // swift-format-ignore: FunctionBodyLength
+    static func compile(
+        _ configuration: CORSPolicy.Configuration,
+        paths: Paths,
+        diagnostics: inout [PolicyDiagnostic]
+    ) -> CompiledRules {
+        var problems: [PolicyDiagnostic] = []
+        func report(_ field: String, _ diagnostic: PolicyDiagnostic, alwaysReport: Bool = false) {
+            guard alwaysReport || paths.reports(field) else { return }
+            problems.append(diagnostic.at(paths.path(field)))
+        }
+        let credentials = configuration.allowCredentials
+
+        // Origins (server-anchors (b) 1–17).
+        var patterns: [OriginPattern] = []
+        if configuration.allowOrigins.isEmpty {
+            report(
+                "allowOrigins",
+                PolicyDiagnostic(
+                    code: .noOrigins, value: nil, message: "no origin is allowed, so no page could read a response.",
+                    fix: "list the origins of the pages that call this server, such as `https://app.example.com`"))
+        }
+        let originsOwned = paths.reports("allowOrigins")
+        for (index, text) in configuration.allowOrigins.enumerated() {
+            let field = "allowOrigins[\(index)]"
+            let (pattern, found) = OriginPattern.analyze(text)
+            if originsOwned { problems += found.map { $0.at(paths.path(field)) } }
+            guard let pattern, found.isEmpty else { continue }
+            patterns.append(pattern)
+            guard credentials else { continue }
+            let crossField = originsOwned ? field : "allowCredentials"
+            switch pattern.kind {
+            case .all:
+                report(
+                    crossField,
+                    PolicyDiagnostic(
+                        code: .wildcardOriginWithCredentials, value: text,
+                        message: "browsers refuse `*` for credentialed requests, and reflecting every origin instead "
+                            + "would let any site read your users' data.",
+                        fix: "list the exact origins that may read credentialed responses"), alwaysReport: true)
+            case .host(let scheme, let host, _):
+                if !configuration.dangerouslyAllowInsecureOriginsWithCredentials,
+                    !(scheme == "https" || scheme == "wss" || host.isLoopback)
+                {
+                    report(crossField, insecure(text), alwaysReport: true)
+                }
+            case .subdomains(let scheme, let domain, _):
+                if !configuration.dangerouslyAllowInsecureOriginsWithCredentials,
+                    !(scheme == "https" || scheme == "wss" || Host.domain(domain).isLoopback)
+                {
+                    report(crossField, insecure(text), alwaysReport: true)
+                }
+                if !configuration.dangerouslyAllowPublicSuffixWildcardsWithCredentials,
+                    PublicSuffixList.isPublicSuffix(domain)
+                {
+                    report(
+                        crossField,
+                        PolicyDiagnostic(
+                            code: .publicSuffixWildcardWithCredentials, value: text,
+                            message: "`\(domain)` is a public suffix (Public Suffix List \(PublicSuffixList.snapshotVersion)): "
+                                + "anyone can register a subdomain there and read credentialed responses.",
+                            fix: "list your own subdomains, or set `dangerouslyAllowPublicSuffixWildcardsWithCredentials`"),
+                        alwaysReport: true)
+                }
+            }
+        }
+
+        // Methods (server-anchors (b) 18–22).
+        var allowsAllMethods = false
+        var methods: [String] = []
+        for (index, text) in configuration.allowMethods.enumerated() {
+            let field = "allowMethods[\(index)]"
+            if text == "*" {
+                allowsAllMethods = true
+                continue
+            }
+            guard let method = HTTPRequest.Method(text) else {
+                report(
+                    field,
+                    PolicyDiagnostic(
+                        code: .invalidMethod, value: text, message: "a method is an HTTP token (letters, digits, `-`…).",
+                        fix: ASCII.isToken(text.utf8) ? nil : "remove the spaces or punctuation"))
+                continue
+            }
+            if method.isForbidden {
+                report(
+                    field,
+                    PolicyDiagnostic(
+                        code: .forbiddenMethod, value: text,
+                        message: "browsers never let script send CONNECT, TRACE or TRACK.", fix: "remove it"))
+                continue
+            }
+            let normalized = method.normalized
+            if !normalized.isCORSSafelisted, !methods.contains(normalized.rawValue) {
+                methods.append(normalized.rawValue)
+            }
+        }
+
+        // Request headers (server-anchors (b) 23–27).
+        var allowsAllHeaders = false
+        var headers: [String] = []
+        for (index, text) in configuration.allowHeaders.enumerated() {
+            let field = "allowHeaders[\(index)]"
+            if text == "*" {
+                allowsAllHeaders = true
+                continue
+            }
+            guard let name = HTTPField.Name(text) else {
+                report(field, invalidName(text))
+                continue
+            }
+            if Fetch.isForbiddenRequestHeaderName(name) {
+                report(
+                    field,
+                    PolicyDiagnostic(
+                        code: .forbiddenRequestHeader, value: text,
+                        message: "browsers never let script set `\(name.canonicalName)`, so allowing it does nothing.",
+                        fix: "remove it"))
+            } else if prohibitedRequestHeaderNames.contains(name.canonicalName) {
+                report(
+                    field,
+                    PolicyDiagnostic(
+                        code: .prohibitedRequestHeader, value: text,
+                        message: "`\(name.canonicalName)` is a response header that this policy sends itself.",
+                        fix: "remove it; set the matching policy field instead"))
+            } else {
+                headers.append(name.canonicalName)
+            }
+        }
+        headers = Fetch.sortedLowercaseSet(headers)
+
+        // Exposed headers (server-anchors (b) 29–33).
+        var exposesAllHeaders = false
+        var exposeHeaders: [String] = []
+        for (index, text) in configuration.exposeHeaders.enumerated() {
+            let field = "exposeHeaders[\(index)]"
+            if text == "*" {
+                if credentials {
+                    report(
+                        field,
+                        PolicyDiagnostic(
+                            code: .exposeWildcardWithCredentials, value: text,
+                            message: "with credentials, browsers read `*` as a header literally named `*`.",
+                            fix: "list the response headers script may read"), alwaysReport: true)
+                }
+                exposesAllHeaders = true
+                continue
+            }
+            guard let name = HTTPField.Name(text) else {
+                report(field, invalidName(text))
+                continue
+            }
+            if Fetch.isForbiddenResponseHeaderName(name) {
+                report(
+                    field,
+                    PolicyDiagnostic(
+                        code: .forbiddenExposeHeader, value: text,
+                        message: "browsers never expose `\(name.canonicalName)` to script.", fix: "remove it"))
+            } else if prohibitedExposeHeaderNames.contains(name.canonicalName) {
+                report(
+                    field,
+                    PolicyDiagnostic(
+                        code: .prohibitedExposeHeader, value: text,
+                        message: "`\(name.canonicalName)` is not a header of actual responses.", fix: "remove it"))
+            } else if !Fetch.corsSafelistedResponseHeaderNames.contains(name),
+                !exposeHeaders.contains(name.canonicalName)
+            {
+                exposeHeaders.append(name.canonicalName)
+            }
+        }
+
+        if let maxAge = configuration.maxAge, !(0...maximumMaxAge).contains(maxAge) {
+            report(
+                "maxAge",
+                PolicyDiagnostic(
+                    code: .maxAgeOutOfRange, value: String(maxAge),
+                    message: "max-age is a number of seconds from 0 (no caching) to \(maximumMaxAge); browsers cap "
+                        + "it at 7200 (Chromium), 86400 (Firefox) and 600 (WebKit).",
+                    fix: "use a value from 0 to \(maximumMaxAge), or leave it out for the browsers' 5 s"))
+        }
+        if !(200...299).contains(configuration.preflightSuccessStatus) {
+            report(
+                "preflightSuccessStatus",
+                PolicyDiagnostic(
+                    code: .invalidPreflightStatus, value: String(configuration.preflightSuccessStatus),
+                    message: "browsers accept a preflight only with a 2xx status.",
+                    fix: "use 204, or 200 for legacy clients"))
+        }
+
+        diagnostics += problems
+        let origins = OriginSet(patterns)
+        let wildcardOriginField = origins.allowsAll ? HTTPField(name: .accessControlAllowOrigin, value: "*") : nil
+        var actualFields: [HTTPField] = []
+        var preflightFields: [HTTPField] = []
+        if credentials {
+            let field = HTTPField(name: .accessControlAllowCredentials, value: "true")
+            actualFields.append(field)
+            preflightFields.append(field)
+        }
+        if exposesAllHeaders {
+            actualFields.append(HTTPField(name: .accessControlExposeHeaders, value: "*"))
+        } else if !exposeHeaders.isEmpty {
+            actualFields.append(HTTPField(name: .accessControlExposeHeaders, value: exposeHeaders.joined(separator: ",")))
+        }
+        if let maxAge = configuration.maxAge {
+            preflightFields.append(HTTPField(name: .accessControlMaxAge, value: String(maxAge)))
+        }
+        return CompiledRules(
+            origins: origins, allowCredentials: credentials, allowsAllMethods: allowsAllMethods, methods: methods,
+            allowsAllHeaders: allowsAllHeaders, headers: headers, exposesAllHeaders: exposesAllHeaders,
+            exposeHeaders: exposeHeaders, maxAge: configuration.maxAge,
+            preflightStatus: (200...299).contains(configuration.preflightSuccessStatus)
+                ? HTTPResponse.Status(code: configuration.preflightSuccessStatus) : .noContent,
+            wildcardOriginField: wildcardOriginField, actualFields: actualFields, preflightFields: preflightFields)
+    }
+
+    private static func insecure(_ text: String) -> PolicyDiagnostic {
+        PolicyDiagnostic(
+            code: .insecureOriginWithCredentials, value: text,
+            message: "a network attacker can inject script into a plain-http origin and read credentialed responses.",
+            fix: "use the https origin, or set `dangerouslyAllowInsecureOriginsWithCredentials`")
+    }
+
+    private static func invalidName(_ text: String) -> PolicyDiagnostic {
+        PolicyDiagnostic(
+            code: .invalidHeaderName, value: text, message: "a header name is an HTTP token (letters, digits, `-`…).",
+            fix: text.contains(":") ? "give only the name, without `:` and a value" : nil)
+    }
+}

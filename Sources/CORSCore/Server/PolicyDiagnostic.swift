@@ -39,6 +39,8 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
         case unknownKey = "unknown-key"
         case wrongType = "wrong-type"
         case missingKey = "missing-key"
+        case duplicateKey = "duplicate-key"
+        case unreadableFile = "unreadable-file"
     }
 
     /// What kind of problem this is.

@@ -97,7 +97,8 @@ struct CompiledRules: Sendable {
                 {
                     report(crossField, insecure(text), alwaysReport: true)
                 }
-                if !configuration.dangerouslyAllowPublicSuffixWildcardsWithCredentials,
+                // `*.localhost` names resolve to this machine only (RFC 6761), so nobody else can own one.
+                if !configuration.dangerouslyAllowPublicSuffixWildcardsWithCredentials, domain != "localhost",
                     PublicSuffixList.isPublicSuffix(domain)
                 {
                     report(

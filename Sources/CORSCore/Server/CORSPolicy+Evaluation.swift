@@ -92,14 +92,23 @@ extension CORSPolicy {
             allowHeaders: allowHeaders, otherFields: rules.preflightFields, preflightStatus: rules.preflightStatus)
     }
 
-    /// The requested header list, as sent (it has just been checked to be a list of allowed tokens).
+    /// The requested header list, echoed: as sent when it is one clean line (what browsers send), otherwise
+    /// rebuilt from its elements (it has just been checked to be a list of allowed tokens).
     private static func echo(_ fields: HTTPFields) -> String {
         var lines = fields.lazy.filter { $0.name == .accessControlRequestHeaders }.makeIterator()
-        guard let first = lines.next() else { return "" }
-        guard let second = lines.next() else { return first.value }
-        var joined = first.value + "," + second.value
-        while let next = lines.next() { joined += "," + next.value }
-        return joined
+        if let first = lines.next(), lines.next() == nil {
+            let bytes = first.value.utf8
+            let isClean = bytes.first != UInt8(ascii: ",") && bytes.last != UInt8(ascii: ",")
+                && !bytes.contains(where: ASCII.isTabOrSpace)
+                && !first.value.contains(",,")
+            if isClean { return first.value }
+        }
+        var names: [Substring] = []
+        _ = HeaderList.scan(.accessControlRequestHeaders, in: fields) { name in
+            names.append(name)
+            return true
+        }
+        return names.joined(separator: ",")
     }
 }
 

@@ -1,0 +1,242 @@
+import CORSCore
+import HTTPTypes
+import Testing
+
+/// The browser's side of the checks, written from the Fetch Standard for these tests: the CORS check
+/// (#cors-check) and the preflight response validation (#cors-preflight-fetch, steps 7.3–7.7).
+enum BrowserSide {
+    static func corsCheck(_ fields: HTTPFields, origin: String, credentials: Bool) -> Bool {
+        guard let allowOrigin = fields[.accessControlAllowOrigin] else { return false }
+        if !credentials && allowOrigin == "*" { return true }
+        guard allowOrigin == origin else { return false }
+        if !credentials { return true }
+        return fields[.accessControlAllowCredentials] == "true"
+    }
+
+    static func preflightAccepts(
+        _ response: HTTPResponse, origin: String, method: String, headerNames: [String], credentials: Bool
+    ) -> Bool {
+        guard corsCheck(response.headerFields, origin: origin, credentials: credentials),
+            (200...299).contains(response.status.code)
+        else { return false }
+        guard case .success(let methods)? = HeaderList.values(.accessControlAllowMethods, in: response.headerFields)
+            ?? .success([]),
+            case .success(let names)? = HeaderList.values(.accessControlAllowHeaders, in: response.headerFields)
+                ?? .success([])
+        else { return false }
+        let safelisted = ["GET", "HEAD", "POST"].contains(method)
+        if !methods.contains(method) && !safelisted && (credentials || !methods.contains("*")) { return false }
+        let lowered = names.map { $0.lowercased() }
+        if headerNames.contains("authorization") && !lowered.contains("authorization") { return false }
+        for name in headerNames where !lowered.contains(name) && (credentials || !lowered.contains("*")) {
+            return false
+        }
+        return true
+    }
+}
+
+@Suite("CORSPolicy.evaluate: what the server answers")
+struct PolicyEvaluationTests {
+    static let policy = try! CORSPolicy(
+        allowOrigins: ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+        allowMethods: ["PUT", "DELETE", "patch"], allowHeaders: ["authorization", "content-type", "x-request-id"],
+        exposeHeaders: ["x-total-count"], allowCredentials: true, maxAge: 600)
+
+    static func request(
+        _ method: HTTPRequest.Method = .get, path: String = "/", _ fields: [(HTTPField.Name, String)] = []
+    ) -> HTTPRequest {
+        var headerFields = HTTPFields()
+        for (name, value) in fields { headerFields.append(HTTPField(name: name, value: value)) }
+        return HTTPRequest(method: method, scheme: "https", authority: "api.example.com", path: path,
+                           headerFields: headerFields)
+    }
+
+    static func preflight(
+        origin: String = "https://app.example.com", method: String, headers: String? = nil, path: String = "/"
+    ) -> HTTPRequest {
+        var fields: [(HTTPField.Name, String)] = [(.origin, origin), (.accessControlRequestMethod, method)]
+        if let headers { fields.append((.accessControlRequestHeaders, headers)) }
+        return request(.options, path: path, fields)
+    }
+
+    static func respond(_ decision: CORSDecision, handler: HTTPFields = [:]) -> HTTPFields {
+        var fields = handler
+        decision.apply(to: &fields)
+        return fields
+    }
+
+    @Test func requestWithoutOriginIsNotCORSButVaries() {
+        let decision = Self.policy.evaluate(Self.request())
+        #expect(decision.kind == .notCORS)
+        #expect(decision.isAllowed)
+        let fields = Self.respond(decision)
+        #expect(fields[.vary] == "Origin")
+        #expect(fields[.accessControlAllowOrigin] == nil)
+    }
+
+    @Test func allowedActualRequestCanBeReadWithCredentials() {
+        let decision = Self.policy.evaluate(Self.request(.get, [(.origin, "https://app.example.com")]))
+        #expect(decision.kind == .actual && decision.isAllowed)
+        let fields = Self.respond(decision)
+        #expect(fields[.accessControlAllowOrigin] == "https://app.example.com")
+        #expect(fields[.accessControlAllowCredentials] == "true")
+        #expect(fields[.accessControlExposeHeaders] == "x-total-count")
+        #expect(fields[.accessControlMaxAge] == nil, "max-age belongs to preflights only")
+        #expect(fields[.vary] == "Origin")
+        #expect(BrowserSide.corsCheck(fields, origin: "https://app.example.com", credentials: true))
+    }
+
+    @Test(arguments: [
+        ("https://evil.example", CORSRejection.originNotAllowed),
+        ("https://app.example.com.evil.net", .originNotAllowed),
+        ("https://example.com", .originNotAllowed),
+        ("null", .originNotAllowed),
+        ("https://app.example.com/", .malformedOrigin),
+        ("HTTPS://app.example.com", .malformedOrigin),
+        ("https://app.example.com, https://evil.example", .malformedOrigin),
+    ])
+    func disallowedOriginsGetNoCORSFields(origin: String, reason: CORSRejection) {
+        let decision = Self.policy.evaluate(Self.request(.post, [(.origin, origin)]))
+        #expect(decision.rejection == reason)
+        let fields = Self.respond(decision)
+        #expect(fields[.accessControlAllowOrigin] == nil && fields[.accessControlAllowCredentials] == nil)
+        #expect(fields[.vary] == "Origin", "a cache must not serve this response to an allowed origin")
+        #expect(!BrowserSide.corsCheck(fields, origin: origin, credentials: false))
+    }
+
+    @Test func severalOriginFieldsAreRejected() {
+        let request = Self.request(.get, [(.origin, "https://app.example.com"), (.origin, "https://evil.example")])
+        #expect(Self.policy.evaluate(request).rejection == .multipleOrigins)
+    }
+
+    @Test func successfulPreflightEchoesOnlyWhatWasAsked() throws {
+        let decision = Self.policy.evaluate(Self.preflight(method: "PUT", headers: "content-type,x-request-id"))
+        #expect(decision.kind == .preflight && decision.isAllowed)
+        let response = try #require(decision.preflightResponse)
+        #expect(response.status == .noContent)
+        let fields = response.headerFields
+        #expect(fields[.accessControlAllowOrigin] == "https://app.example.com")
+        #expect(fields[.accessControlAllowCredentials] == "true")
+        #expect(fields[.accessControlAllowMethods] == "PUT")
+        #expect(fields[.accessControlAllowHeaders] == "content-type,x-request-id")
+        #expect(fields[.accessControlMaxAge] == "600")
+        #expect(fields[.accessControlExposeHeaders] == nil, "exposed headers belong to actual responses")
+        #expect(fields[.vary] == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+        #expect(
+            BrowserSide.preflightAccepts(
+                response, origin: "https://app.example.com", method: "PUT",
+                headerNames: ["content-type", "x-request-id"], credentials: true))
+    }
+
+    @Test func safelistedMethodNeedsNoAllowMethods() throws {
+        let response = try #require(Self.policy.evaluate(Self.preflight(method: "GET", headers: "authorization"))
+            .preflightResponse)
+        #expect(response.headerFields[.accessControlAllowMethods] == nil)
+        #expect(response.headerFields[.accessControlAllowHeaders] == "authorization")
+    }
+
+    /// Preflight checks in Fetch order; each failure is a 403 without CORS fields that a browser refuses.
+    @Test(arguments: [
+        ("https://evil.example", "PUT", nil, CORSRejection.originNotAllowed),
+        ("https://app.example.com", "PATCH", nil, .methodNotAllowed("PATCH")),  // only `patch` is allowed
+        ("https://app.example.com", "TRACE", nil, .methodNotAllowed("TRACE")),
+        ("https://app.example.com", "PUT", "x-other", .headerNotAllowed("x-other")),
+        ("https://app.example.com", "PUT", "x-request-id,bad value", .invalidRequestHeaders(.invalidElement("bad value"))),
+        ("https://app.example.com", "", nil, .invalidRequestMethod),
+        ("https://app.example.com", "P U T", nil, .invalidRequestMethod),
+    ] as [(String, String, String?, CORSRejection)])
+    func refusedPreflights(origin: String, method: String, headers: String?, reason: CORSRejection) throws {
+        let decision = Self.policy.evaluate(Self.preflight(origin: origin, method: method, headers: headers))
+        #expect(decision.rejection == reason)
+        let response = try #require(decision.preflightResponse)
+        #expect(response.status == .forbidden)
+        #expect(decision.headerFields.isEmpty)
+        #expect(response.headerFields[.vary] != nil)
+        #expect(!BrowserSide.preflightAccepts(
+            response, origin: origin, method: method, headerNames: headers.map { [$0] } ?? [], credentials: false))
+    }
+
+    @Test func methodCaseFollowsFetch() {
+        #expect(Self.policy.evaluate(Self.preflight(method: "patch")).isAllowed)
+        #expect(Self.policy.evaluate(Self.preflight(method: "DELETE")).isAllowed)
+        #expect(!Self.policy.evaluate(Self.preflight(method: "delete")).isAllowed, "browsers send DELETE, normalized")
+    }
+
+    /// `*` for headers covers every name but `authorization` (#cors-non-wildcard-request-header-name).
+    @Test func wildcardHeadersNeverCoverAuthorization() throws {
+        let open = try CORSPolicy(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"])
+        let allowed = open.evaluate(Self.preflight(method: "PUT", headers: "x-anything,x-else"))
+        #expect(allowed.isAllowed)
+        #expect(allowed.preflightResponse?.headerFields[.accessControlAllowOrigin] == "*")
+        #expect(open.evaluate(Self.preflight(method: "PUT", headers: "authorization")).rejection
+            == .headerNotAllowed("authorization"))
+        let listed = try CORSPolicy(allowOrigins: ["*"], allowHeaders: ["*", "Authorization"])
+        #expect(listed.evaluate(Self.preflight(method: "GET", headers: "authorization,x-a")).isAllowed)
+        #expect(open.evaluate(Self.preflight(method: "CONNECT")).rejection == .methodNotAllowed("CONNECT"))
+    }
+
+    @Test func requestHeadersAcrossSeveralLinesAndCases() throws {
+        let request = Self.request(
+            .options,
+            [(.origin, "http://localhost:5173"), (.accessControlRequestMethod, "DELETE"),
+             (.accessControlRequestHeaders, "Content-Type"), (.accessControlRequestHeaders, " , X-Request-ID ")])
+        let response = try #require(Self.policy.evaluate(request).preflightResponse)
+        #expect(response.status == .noContent)
+        #expect(response.headerFields[.accessControlAllowHeaders] == "Content-Type,X-Request-ID")
+    }
+
+    /// 1 MiB of commas is refused without reading it (see HeaderListTests for the element count).
+    @Test func hostileRequestHeadersAreBounded() {
+        let decision = Self.policy.evaluate(Self.preflight(method: "PUT", headers: String(repeating: ",", count: 1 << 20)))
+        #expect(decision.rejection == .invalidRequestHeaders(.tooLong))
+    }
+
+    @Test func optionsWithoutRequestMethodIsAnActualRequest() {
+        let decision = Self.policy.evaluate(Self.request(.options, [(.origin, "https://app.example.com")]))
+        #expect(decision.kind == .actual && decision.isAllowed)
+        #expect(decision.preflightResponse == nil)
+    }
+
+    @Test func varyIsAppendedNeverClobbered() {
+        let decision = Self.policy.evaluate(Self.request(.get, [(.origin, "https://app.example.com")]))
+        let merged = Self.respond(decision, handler: [.vary: "Accept-Encoding", .accessControlAllowOrigin: "*"])
+        #expect(merged[values: .vary] == ["Accept-Encoding", "Origin"])
+        #expect(merged[values: .accessControlAllowOrigin] == ["https://app.example.com"], "one value, the policy's")
+        #expect(Self.respond(decision, handler: [.vary: "accept, ORIGIN"])[values: .vary] == ["accept, ORIGIN"])
+        #expect(Self.respond(decision, handler: [.vary: "*"])[values: .vary] == ["*"])
+    }
+
+    @Test func everyOriginGetsAStarEvenWithoutOrigin() throws {
+        let open = try CORSPolicy(allowOrigins: ["*"], exposeHeaders: ["*"])
+        for request in [Self.request(), Self.request(.get, [(.origin, "null")]),
+                        Self.request(.get, [(.origin, "https://x.example")])] {
+            let fields = Self.respond(open.evaluate(request))
+            #expect(fields[.accessControlAllowOrigin] == "*")
+            #expect(fields[.accessControlExposeHeaders] == "*")
+            #expect(fields[.vary] == nil, "the answer does not depend on the origin")
+        }
+    }
+
+    @Test func preflightSuccessStatusIsConfigurable() throws {
+        let legacy = try CORSPolicy(allowOrigins: ["https://a.example"], allowMethods: ["PUT"], preflightSuccessStatus: 200)
+        #expect(legacy.evaluate(Self.preflight(origin: "https://a.example", method: "PUT")).preflightResponse?.status == .ok)
+    }
+
+    /// The most specific prefix wins, on the normalized path, case-sensitively.
+    @Test(arguments: [
+        ("/public/data", true), ("/public", true), ("/public/deep/er?x=1", true), ("//public//x", true),
+        ("/%70ublic/x", true), ("/private/../public/x", true), ("/public/../private", false), ("/Public/x", false),
+        ("/publicity", false), ("/public/admin/x", false), ("/public/admin", false), ("/public/./admin/", false),
+        ("/public/%2E%2E/x", false),
+    ])
+    func routes(path: String, isPublic: Bool) throws {
+        let policy = try CORSPolicy(
+            allowOrigins: ["https://app.example.com"], allowCredentials: true,
+            routes: [
+                .init(pathPrefix: "/public/", allowOrigins: ["*"], allowCredentials: false),
+                .init(pathPrefix: "/public/admin", allowOrigins: ["https://admin.example.com"]),
+            ])
+        let fields = Self.respond(policy.evaluate(Self.request(.get, path: path, [(.origin, "https://x.example")])))
+        #expect((fields[.accessControlAllowOrigin] == "*") == isPublic)
+    }
+}

@@ -15,7 +15,9 @@ struct MethodTests {
 
     @Test func safelistedAndForbidden() throws {
         for name in ["GET", "HEAD", "POST"] { #expect(HTTPRequest.Method(name)!.isCORSSafelisted) }
-        for name in ["get", "PUT", "PATCH", "OPTIONS", "DELETE"] { #expect(!HTTPRequest.Method(name)!.isCORSSafelisted) }
+        for name in ["get", "PUT", "PATCH", "OPTIONS", "DELETE"] {
+            #expect(!HTTPRequest.Method(name)!.isCORSSafelisted)
+        }
         for name in ["CONNECT", "trace", "TrAcK"] { #expect(HTTPRequest.Method(name)!.isForbidden) }
         for name in ["GET", "TRACES", "CONNECTS", "PATCH"] { #expect(!HTTPRequest.Method(name)!.isForbidden) }
     }
@@ -76,7 +78,8 @@ struct SafelistedRequestHeaderTests {
     @Test(arguments: [
         ("bytes=0-", true), ("bytes=0-499", true), ("Bytes=5-5", true), ("bytes=-500", false), ("bytes= 0-1", false),
         ("bytes=5-1", false), ("bytes=0-1,2-3", false), ("bytes=", false), ("bits=0-1", false),
-        ("bytes=00000000000000000000000000000000000010-9", false), ("bytes=9-00000000000000000000000000000000010", true),
+        ("bytes=00000000000000000000000000000000000010-9", false),
+        ("bytes=9-00000000000000000000000000000000010", true),
     ])
     func range(value: String, safelisted: Bool) {
         #expect(Self.isSafelisted("range", value) == safelisted)
@@ -106,7 +109,9 @@ struct UnsafeNamesTests {
     @Test(arguments: [(8, [String]()), (9, ["accept-language"])])
     func totalSafelistedSize(count: Int, expected: [String]) {
         var fields = HTTPFields()
-        for _ in 0..<count { fields.append(HTTPField(name: .acceptLanguage, value: String(repeating: "a", count: 120))) }
+        for _ in 0..<count {
+            fields.append(HTTPField(name: .acceptLanguage, value: String(repeating: "a", count: 120)))
+        }
         #expect(Fetch.corsUnsafeRequestHeaderNames(fields) == expected)
     }
 
@@ -150,8 +155,10 @@ struct ForbiddenHeaderTests {
 struct ResponseHeaderNameTests {
     /// WPT `cors-filtering.sub.any.js`.
     @Test func filtering() {
-        for name in ["Cache-Control", "Content-Language", "Content-Type", "Expires", "Last-Modified", "Pragma",
-                     "Content-Length"] {
+        for name in [
+            "Cache-Control", "Content-Language", "Content-Type", "Expires", "Last-Modified", "Pragma",
+            "Content-Length",
+        ] {
             #expect(Fetch.isCORSSafelistedResponseHeaderName(HTTPField.Name(name)!, exposed: []))
         }
         for name in ["Age", "Server", "Warning"] {
@@ -193,8 +200,11 @@ struct HeaderListTests {
 
     /// WPT `cors/request-headers.htm`: empty elements, OWS and case are accepted.
     @Test func allowHeadersWithEmptiesAndCase() throws {
-        let result = HeaderList.values(.accessControlAllowHeaders, in: Self.fields([",y-lol,x-PriNT, ,,,Y-PRINT"],
-                                                                                 name: .accessControlAllowHeaders))
+        let result = HeaderList.values(
+            .accessControlAllowHeaders,
+            in: Self.fields(
+                [",y-lol,x-PriNT, ,,,Y-PRINT"],
+                name: .accessControlAllowHeaders))
         #expect(try #require(result).get() == ["y-lol", "x-PriNT", "Y-PRINT"])
     }
 

@@ -85,7 +85,8 @@ struct OriginSetTests {
         let origins = (0..<5).map { _ in
             Bool.random(using: &rng)
                 ? adversarialOrigin(for: patterns, &rng)
-                : schemes.randomElement(using: &rng)! + "://" + randomHost(&rng) + ["", ":8080", ":3000"].randomElement(using: &rng)!
+                : schemes.randomElement(using: &rng)! + "://" + randomHost(&rng) + ["", ":8080", ":3000"].randomElement(
+                    using: &rng)!
         }
         return Case(patterns: patterns, origins: origins)
     }
@@ -139,7 +140,8 @@ struct OriginSetTests {
                 "https://a.example.com", "https://*.example.com", "https://*.b.example.com", "http://localhost:8080",
                 "http://localhost:*", "https://a.example.com", "https://example.com",
             ].map { try OriginPattern($0) })
-        #expect(set.patterns.map(\.serialization) == ["https://*.example.com", "http://localhost:*", "https://example.com"])
+        #expect(
+            set.patterns.map(\.serialization) == ["https://*.example.com", "http://localhost:*", "https://example.com"])
         #expect(OriginSet(try ["https://a.test", "*"].map { try OriginPattern($0) }).patterns == [.all])
     }
 

@@ -37,8 +37,10 @@ struct OriginTests {
     }
 
     /// Schemes whose URLs have an opaque origin: each parse gives a new one.
-    @Test(arguments: ["file:///etc/passwd", "data:text/plain,hi", "about:blank", "javascript:alert(1)",
-                      "blob:data:text/plain,x", "chrome-extension://abc/page"])
+    @Test(arguments: [
+        "file:///etc/passwd", "data:text/plain,hi", "about:blank", "javascript:alert(1)",
+        "blob:data:text/plain,x", "chrome-extension://abc/page",
+    ])
     func opaqueOrigins(url: String) throws {
         let first = try Origin(url: url)
         let second = try Origin(url: url)
@@ -69,7 +71,8 @@ struct OriginTests {
     /// Fetch's `Origin` header grammar: only canonical serializations (what browsers send) are accepted.
     @Test(arguments: [
         "https://example.com", "http://localhost:8080", "http://127.0.0.1:3000", "http://[::1]:8080",
-        "https://xn--bcher-kva.example", "chrome-extension://abcdefgh", "https://a_b.example.com", "ftp://files.example",
+        "https://xn--bcher-kva.example", "chrome-extension://abcdefgh", "https://a_b.example.com",
+        "ftp://files.example",
     ])
     func canonicalHeaderValues(value: String) throws {
         let origin = try #require(Origin(headerValue: value))

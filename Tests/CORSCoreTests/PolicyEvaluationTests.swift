@@ -19,8 +19,9 @@ enum BrowserSide {
         guard corsCheck(response.headerFields, origin: origin, credentials: credentials),
             (200...299).contains(response.status.code)
         else { return false }
-        guard case .success(let methods)? = HeaderList.values(.accessControlAllowMethods, in: response.headerFields)
-            ?? .success([]),
+        guard
+            case .success(let methods)? = HeaderList.values(.accessControlAllowMethods, in: response.headerFields)
+                ?? .success([]),
             case .success(let names)? = HeaderList.values(.accessControlAllowHeaders, in: response.headerFields)
                 ?? .success([])
         else { return false }
@@ -47,8 +48,9 @@ struct PolicyEvaluationTests {
     ) -> HTTPRequest {
         var headerFields = HTTPFields()
         for (name, value) in fields { headerFields.append(HTTPField(name: name, value: value)) }
-        return HTTPRequest(method: method, scheme: "https", authority: "api.example.com", path: path,
-                           headerFields: headerFields)
+        return HTTPRequest(
+            method: method, scheme: "https", authority: "api.example.com", path: path,
+            headerFields: headerFields)
     }
 
     static func preflight(
@@ -129,22 +131,27 @@ struct PolicyEvaluationTests {
     }
 
     @Test func safelistedMethodNeedsNoAllowMethods() throws {
-        let response = try #require(Self.policy.evaluate(Self.preflight(method: "GET", headers: "authorization"))
-            .preflightResponse)
+        let response = try #require(
+            Self.policy.evaluate(Self.preflight(method: "GET", headers: "authorization"))
+                .preflightResponse)
         #expect(response.headerFields[.accessControlAllowMethods] == nil)
         #expect(response.headerFields[.accessControlAllowHeaders] == "authorization")
     }
 
     /// Preflight checks in Fetch order; each failure is a 403 without CORS fields that a browser refuses.
-    @Test(arguments: [
-        ("https://evil.example", "PUT", nil, CORSRejection.originNotAllowed),
-        ("https://app.example.com", "PATCH", nil, .methodNotAllowed("PATCH")),  // only `patch` is allowed
-        ("https://app.example.com", "TRACE", nil, .methodNotAllowed("TRACE")),
-        ("https://app.example.com", "PUT", "x-other", .headerNotAllowed("x-other")),
-        ("https://app.example.com", "PUT", "x-request-id,bad value", .invalidRequestHeaders(.invalidElement("bad value"))),
-        ("https://app.example.com", "", nil, .invalidRequestMethod),
-        ("https://app.example.com", "P U T", nil, .invalidRequestMethod),
-    ] as [(String, String, String?, CORSRejection)])
+    @Test(
+        arguments: [
+            ("https://evil.example", "PUT", nil, CORSRejection.originNotAllowed),
+            ("https://app.example.com", "PATCH", nil, .methodNotAllowed("PATCH")),  // only `patch` is allowed
+            ("https://app.example.com", "TRACE", nil, .methodNotAllowed("TRACE")),
+            ("https://app.example.com", "PUT", "x-other", .headerNotAllowed("x-other")),
+            (
+                "https://app.example.com", "PUT", "x-request-id,bad value",
+                .invalidRequestHeaders(.invalidElement("bad value"))
+            ),
+            ("https://app.example.com", "", nil, .invalidRequestMethod),
+            ("https://app.example.com", "P U T", nil, .invalidRequestMethod),
+        ] as [(String, String, String?, CORSRejection)])
     func refusedPreflights(origin: String, method: String, headers: String?, reason: CORSRejection) throws {
         let decision = Self.policy.evaluate(Self.preflight(origin: origin, method: method, headers: headers))
         #expect(decision.rejection == reason)
@@ -152,8 +159,9 @@ struct PolicyEvaluationTests {
         #expect(response.status == .forbidden)
         #expect(decision.headerFields.isEmpty)
         #expect(response.headerFields[.vary] != nil)
-        #expect(!BrowserSide.preflightAccepts(
-            response, origin: origin, method: method, headerNames: headers.map { [$0] } ?? [], credentials: false))
+        #expect(
+            !BrowserSide.preflightAccepts(
+                response, origin: origin, method: method, headerNames: headers.map { [$0] } ?? [], credentials: false))
     }
 
     @Test func methodCaseFollowsFetch() {
@@ -168,8 +176,9 @@ struct PolicyEvaluationTests {
         let allowed = open.evaluate(Self.preflight(method: "PUT", headers: "x-anything,x-else"))
         #expect(allowed.isAllowed)
         #expect(allowed.preflightResponse?.headerFields[.accessControlAllowOrigin] == "*")
-        #expect(open.evaluate(Self.preflight(method: "PUT", headers: "authorization")).rejection
-            == .headerNotAllowed("authorization"))
+        #expect(
+            open.evaluate(Self.preflight(method: "PUT", headers: "authorization")).rejection
+                == .headerNotAllowed("authorization"))
         let listed = try CORSPolicy(allowOrigins: ["*"], allowHeaders: ["*", "Authorization"])
         #expect(listed.evaluate(Self.preflight(method: "GET", headers: "authorization,x-a")).isAllowed)
         #expect(open.evaluate(Self.preflight(method: "CONNECT")).rejection == .methodNotAllowed("CONNECT"))
@@ -178,8 +187,10 @@ struct PolicyEvaluationTests {
     @Test func requestHeadersAcrossSeveralLinesAndCases() throws {
         let request = Self.request(
             .options,
-            [(.origin, "http://localhost:5173"), (.accessControlRequestMethod, "DELETE"),
-             (.accessControlRequestHeaders, "Content-Type"), (.accessControlRequestHeaders, " , X-Request-ID ")])
+            [
+                (.origin, "http://localhost:5173"), (.accessControlRequestMethod, "DELETE"),
+                (.accessControlRequestHeaders, "Content-Type"), (.accessControlRequestHeaders, " , X-Request-ID "),
+            ])
         let response = try #require(Self.policy.evaluate(request).preflightResponse)
         #expect(response.status == .noContent)
         #expect(response.headerFields[.accessControlAllowHeaders] == "Content-Type,X-Request-ID")
@@ -187,7 +198,8 @@ struct PolicyEvaluationTests {
 
     /// 1 MiB of commas is refused without reading it (see HeaderListTests for the element count).
     @Test func hostileRequestHeadersAreBounded() {
-        let decision = Self.policy.evaluate(Self.preflight(method: "PUT", headers: String(repeating: ",", count: 1 << 20)))
+        let decision = Self.policy.evaluate(
+            Self.preflight(method: "PUT", headers: String(repeating: ",", count: 1 << 20)))
         #expect(decision.rejection == .invalidRequestHeaders(.tooLong))
     }
 
@@ -208,8 +220,10 @@ struct PolicyEvaluationTests {
 
     @Test func everyOriginGetsAStarEvenWithoutOrigin() throws {
         let open = try CORSPolicy(allowOrigins: ["*"], exposeHeaders: ["*"])
-        for request in [Self.request(), Self.request(.get, [(.origin, "null")]),
-                        Self.request(.get, [(.origin, "https://x.example")])] {
+        for request in [
+            Self.request(), Self.request(.get, [(.origin, "null")]),
+            Self.request(.get, [(.origin, "https://x.example")]),
+        ] {
             let fields = Self.respond(open.evaluate(request))
             #expect(fields[.accessControlAllowOrigin] == "*")
             #expect(fields[.accessControlExposeHeaders] == "*")
@@ -218,8 +232,11 @@ struct PolicyEvaluationTests {
     }
 
     @Test func preflightSuccessStatusIsConfigurable() throws {
-        let legacy = try CORSPolicy(allowOrigins: ["https://a.example"], allowMethods: ["PUT"], preflightSuccessStatus: 200)
-        #expect(legacy.evaluate(Self.preflight(origin: "https://a.example", method: "PUT")).preflightResponse?.status == .ok)
+        let legacy = try CORSPolicy(
+            allowOrigins: ["https://a.example"], allowMethods: ["PUT"], preflightSuccessStatus: 200)
+        #expect(
+            legacy.evaluate(Self.preflight(origin: "https://a.example", method: "PUT")).preflightResponse?.status == .ok
+        )
     }
 
     /// The most specific prefix wins, on the normalized path, case-sensitively.

@@ -50,18 +50,29 @@ struct PolicyValidationTests {
     @Test func credentialRules() throws {
         #expect(Self.problems(origins: ["*"], credentials: true).map(\.code) == [.wildcardOriginWithCredentials])
         #expect(Self.problems(origins: ["*"]).isEmpty)
-        #expect(Self.problems(origins: ["http://app.example.com"], credentials: true).map(\.code) == [.insecureOriginWithCredentials])
-        #expect(Self.problems(origins: ["http://*.example.com"], credentials: true).map(\.code) == [.insecureOriginWithCredentials])
-        #expect(Self.problems(origins: ["http://app.example.com"]).isEmpty, "without credentials http is no worse than *")
+        #expect(
+            Self.problems(origins: ["http://app.example.com"], credentials: true).map(\.code) == [
+                .insecureOriginWithCredentials
+            ])
+        #expect(
+            Self.problems(origins: ["http://*.example.com"], credentials: true).map(\.code) == [
+                .insecureOriginWithCredentials
+            ])
+        #expect(
+            Self.problems(origins: ["http://app.example.com"]).isEmpty, "without credentials http is no worse than *")
         for secure in ["http://localhost:3000", "http://127.0.0.1:*", "http://[::1]:8080", "http://*.localhost"] {
             #expect(Self.problems(origins: [secure], credentials: true).isEmpty, "\(secure)")
         }
         for suffix in ["https://*.com", "https://*.github.io", "https://*.co.uk", "https://*.pages.dev"] {
-            #expect(Self.problems(origins: [suffix], credentials: true).map(\.code) == [.publicSuffixWildcardWithCredentials])
+            #expect(
+                Self.problems(origins: [suffix], credentials: true).map(\.code) == [
+                    .publicSuffixWildcardWithCredentials
+                ])
             #expect(Self.problems(origins: [suffix]).isEmpty)
         }
         #expect(Self.problems(origins: ["https://*.example.com", "https://*.me.github.io"], credentials: true).isEmpty)
-        var dangerous = CORSPolicy.Configuration(allowOrigins: ["http://a.example", "https://*.github.io"], allowCredentials: true)
+        var dangerous = CORSPolicy.Configuration(
+            allowOrigins: ["http://a.example", "https://*.github.io"], allowCredentials: true)
         dangerous.dangerouslyAllowInsecureOriginsWithCredentials = true
         dangerous.dangerouslyAllowPublicSuffixWildcardsWithCredentials = true
         #expect(Self.problems(dangerous).isEmpty)
@@ -109,7 +120,9 @@ struct PolicyValidationTests {
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        let problems = Self.problems(origins: ["null", "https://ok.example", "HTTPS://Example.com:443/", "https://*x.com"])
+        let problems = Self.problems(origins: [
+            "null", "https://ok.example", "HTTPS://Example.com:443/", "https://*x.com",
+        ])
         #expect(
             problems.map(\.code) == [
                 .nullOrigin, .originTrailingSlash, .originDefaultPort, .originNotLowercase, .originNotLowercase,
@@ -201,7 +214,8 @@ struct PolicyFileTests {
     }
 
     @Test func validationProblemsCarryJSONPaths() {
-        let problems = Self.problems(#"{"allowOrigins": ["https://a.example/"], "routes": [{"pathPrefix": "/p", "maxAge": -5}]}"#)
+        let problems = Self.problems(
+            #"{"allowOrigins": ["https://a.example/"], "routes": [{"pathPrefix": "/p", "maxAge": -5}]}"#)
         #expect(problems.map(\.path) == ["allowOrigins[0]", "routes[0].maxAge"])
     }
 

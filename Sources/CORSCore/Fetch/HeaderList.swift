@@ -101,7 +101,12 @@ public enum HeaderList {
         limits: Limits = .default
     ) -> Result<[String], Failure>? {
         var values: [String] = []
-        switch scan(name, in: fields, limits: limits, visit: { values.append(String($0)); return true }) {
+        switch scan(
+            name, in: fields, limits: limits,
+            visit: {
+                values.append(String($0)); return true
+            })
+        {
         case .absent: return nil
         case .parsed, .stopped: return .success(values)
         case .failure(let failure): return .failure(failure)

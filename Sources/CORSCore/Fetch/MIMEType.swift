@@ -15,7 +15,8 @@ enum MIMEType {
         var subtype = afterSlash[..<semicolon]
         while let last = subtype.last, ASCII.isHTTPWhitespace(last) { subtype = subtype.dropLast() }
         guard ASCII.isToken(subtype) else { return nil }
-        return String(decoding: type.map(ASCII.lowercased) + [UInt8(ascii: "/")] + subtype.map(ASCII.lowercased),
-                      as: UTF8.self)
+        return String(
+            decoding: type.map(ASCII.lowercased) + [UInt8(ascii: "/")] + subtype.map(ASCII.lowercased),
+            as: UTF8.self)
     }
 }

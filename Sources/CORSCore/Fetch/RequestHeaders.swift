@@ -155,7 +155,8 @@ extension Fetch {
         var position = bytes.startIndex
         var start = position
         while true {
-            while position < bytes.endIndex, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: ",") {
+            while position < bytes.endIndex, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: ",")
+            {
                 position = bytes.index(after: position)
             }
             if position < bytes.endIndex, bytes[position] == UInt8(ascii: "\"") {

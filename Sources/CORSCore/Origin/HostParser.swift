@@ -34,7 +34,8 @@ enum HostParser {
     /// https://url.spec.whatwg.org/#concept-domain-to-ascii
     static func domainToASCII(_ domain: String) throws(Failure) -> String {
         var labels: [String] = []
-        let mapped = domain.unicodeScalars.allSatisfy(\.isASCII)
+        let mapped =
+            domain.unicodeScalars.allSatisfy(\.isASCII)
             ? ASCII.lowercased(domain)
             : String(String.UnicodeScalarView(domain.lowercased().unicodeScalars.map(Self.mapDot)))
         for label in mapped.split(separator: ".", omittingEmptySubsequences: false) {

@@ -36,7 +36,8 @@ extension OriginPattern {
         let scheme = ASCII.lowercased(rawScheme)
         if scheme == "file" {
             report(
-                .fileOrigin, "`file:` pages have an opaque origin and send `Origin: null`, which any attacker can send.",
+                .fileOrigin,
+                "`file:` pages have an opaque origin and send `Origin: null`, which any attacker can send.",
                 fix: "serve the page over http(s) and allow that origin")
             return (nil, problems)
         }
@@ -67,7 +68,8 @@ extension OriginPattern {
             let portText = rest[rest.index(after: colon)...]
             if portText == "*" {
                 port = .any
-            } else if let number = Int(portText), portText.utf8.allSatisfy(ASCII.isDigit), (1...65535).contains(number) {
+            } else if let number = Int(portText), portText.utf8.allSatisfy(ASCII.isDigit), (1...65535).contains(number)
+            {
                 port = .exact(number)
                 if number == Origin.defaultPort(forScheme: scheme) {
                     report(

@@ -112,7 +112,8 @@ struct SerializedOrigin {
         }
         let endsInNumber =
             lastLabel.allSatisfy(ASCII.isDigit)
-            || (lastLabel.starts(with: "0x".utf8) && lastLabel.dropFirst(2).allSatisfy { HostParser.hexValue($0) != nil })
+            || (lastLabel.starts(with: "0x".utf8)
+                && lastLabel.dropFirst(2).allSatisfy { HostParser.hexValue($0) != nil })
         guard endsInNumber else { return .domain }
         return isCanonicalQuad && labels == 4 ? .ipv4 : nil
     }

@@ -28,7 +28,8 @@ struct URLParts: Sendable, Hashable {
     init(_ input: some StringProtocol) throws(Failure) {
         var text = ASCII.trimming(Substring(input), where: { $0 <= 0x20 })
         if text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            text = Substring(String(decoding: text.utf8.filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }, as: UTF8.self))
+            text = Substring(
+                String(decoding: text.utf8.filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }, as: UTF8.self))
         }
         let bytes = text.utf8
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { throw .missingScheme }

@@ -98,7 +98,8 @@ extension CORSPolicy {
         var lines = fields.lazy.filter { $0.name == .accessControlRequestHeaders }.makeIterator()
         if let first = lines.next(), lines.next() == nil {
             let bytes = first.value.utf8
-            let isClean = bytes.first != UInt8(ascii: ",") && bytes.last != UInt8(ascii: ",")
+            let isClean =
+                bytes.first != UInt8(ascii: ",") && bytes.last != UInt8(ascii: ",")
                 && !bytes.contains(where: ASCII.isTabOrSpace)
                 && !first.value.contains(",,")
             if isClean { return first.value }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension CORSPolicy {
@@ -28,7 +28,8 @@ extension CORSPolicy {
             if bytes.count > JSON.maximumBytes {
                 throw CORSPolicyError(diagnostics: [
                     PolicyDiagnostic(
-                        code: .unreadableFile, value: path, message: "the file is larger than \(JSON.maximumBytes) bytes.")
+                        code: .unreadableFile, value: path,
+                        message: "the file is larger than \(JSON.maximumBytes) bytes.")
                 ])
             }
             if count < buffer.count { break }

@@ -19,9 +19,12 @@ extension CORSPolicy.Configuration {
         do {
             document = try JSON.parse(json)
         } catch {
-            return (nil, [
-                PolicyDiagnostic(code: .invalidJSON, value: nil, message: "the file is not valid JSON: \(error).")
-            ])
+            return (
+                nil,
+                [
+                    PolicyDiagnostic(code: .invalidJSON, value: nil, message: "the file is not valid JSON: \(error).")
+                ]
+            )
         }
         var reader = JSONFieldReader()
         var configuration = CORSPolicy.Configuration(allowOrigins: [])
@@ -110,7 +113,9 @@ private struct JSONFieldReader {
                     PolicyDiagnostic(
                         code: .unknownKey, path: keyPath, value: key,
                         message: "this key is not part of a policy, so it would be ignored.",
-                        fix: close ? "did you mean `\(suggestion!)`?" : "remove it; keys are \(allowed.joined(separator: ", "))"))
+                        fix: close
+                            ? "did you mean `\(suggestion!)`?"
+                            : "remove it; keys are \(allowed.joined(separator: ", "))"))
             }
         }
     }

@@ -24,7 +24,8 @@ public struct CORSPolicy: Sendable {
     /// Validates `configuration`; throws every problem at once.
     public init(_ configuration: Configuration) throws(CORSPolicyError) {
         var diagnostics: [PolicyDiagnostic] = []
-        let root = CompiledRules.compile(configuration, paths: .init(prefix: "", ownFields: nil), diagnostics: &diagnostics)
+        let root = CompiledRules.compile(
+            configuration, paths: .init(prefix: "", ownFields: nil), diagnostics: &diagnostics)
         var routes: [(prefix: String, rules: CompiledRules)] = []
         var seenPrefixes: [String: Int] = [:]
         for (index, route) in configuration.routes.enumerated() {

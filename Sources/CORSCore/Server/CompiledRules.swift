@@ -105,9 +105,12 @@ struct CompiledRules: Sendable {
                         crossField,
                         PolicyDiagnostic(
                             code: .publicSuffixWildcardWithCredentials, value: text,
-                            message: "`\(domain)` is a public suffix (Public Suffix List \(PublicSuffixList.snapshotVersion)): "
+                            message:
+                                "`\(domain)` is a public suffix (Public Suffix List \(PublicSuffixList.snapshotVersion)): "
                                 + "anyone can register a subdomain there and read credentialed responses.",
-                            fix: "list your own subdomains, or set `dangerouslyAllowPublicSuffixWildcardsWithCredentials`"),
+                            fix:
+                                "list your own subdomains, or set `dangerouslyAllowPublicSuffixWildcardsWithCredentials`"
+                        ),
                         alwaysReport: true)
                 }
             }
@@ -126,7 +129,8 @@ struct CompiledRules: Sendable {
                 report(
                     field,
                     PolicyDiagnostic(
-                        code: .invalidMethod, value: text, message: "a method is an HTTP token (letters, digits, `-`…).",
+                        code: .invalidMethod, value: text,
+                        message: "a method is an HTTP token (letters, digits, `-`…).",
                         fix: ASCII.isToken(text.utf8) ? nil : "remove the spaces or punctuation"))
                 continue
             }
@@ -248,7 +252,8 @@ struct CompiledRules: Sendable {
         if exposesAllHeaders {
             actualFields.append(HTTPField(name: .accessControlExposeHeaders, value: "*"))
         } else if !exposeHeaders.isEmpty {
-            actualFields.append(HTTPField(name: .accessControlExposeHeaders, value: exposeHeaders.joined(separator: ",")))
+            actualFields.append(
+                HTTPField(name: .accessControlExposeHeaders, value: exposeHeaders.joined(separator: ",")))
         }
         if let maxAge = configuration.maxAge {
             preflightFields.append(HTTPField(name: .accessControlMaxAge, value: String(maxAge)))

@@ -1,0 +1,30 @@
+public import ArgumentParser
+
+/// The `cors` command: CORS, both sides of the wire.
+public struct CORSCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "cors",
+        abstract: "CORS, both sides of the wire: check policies, explain what a browser will do.",
+        discussion: """
+            A CORS policy file is JSON:
+
+              {
+                "allowOrigins": ["https://app.example.com", "https://*.example.com"],
+                "allowMethods": ["PUT", "DELETE"],
+                "allowHeaders": ["authorization", "content-type"],
+                "allowCredentials": true,
+                "maxAge": 600
+              }
+
+            Try `cors lint examples/policy.json`.
+            """,
+        subcommands: [Lint.self]
+    )
+
+    public init() {}
+}
+
+/// Runs `cors` with the process's arguments and exits; the executable's whole `main.swift`.
+public func runCORSCommand() {
+    CORSCommand.main()
+}

@@ -1,0 +1,59 @@
+import CORSCore
+import Testing
+
+@testable import CORSCommandLine
+
+@Suite("cors lint")
+struct LintTests {
+    static func lint(_ json: String, asJSON: Bool = false) -> (output: String, exitCode: Int32) {
+        let diagnostics: [PolicyDiagnostic]
+        do {
+            _ = try CORSPolicy(json: json)
+            diagnostics = []
+        } catch {
+            diagnostics = error.diagnostics
+        }
+        return Lint.report(file: "p.json", diagnostics: diagnostics, json: asJSON)
+    }
+
+    @Test func validPolicyExitsZero() {
+        let result = Self.lint(#"{"allowOrigins": ["https://a.example"]}"#)
+        #expect(result == ("p.json: valid", 0))
+    }
+
+    @Test func problemsExitOneAndShowCodePathAndFix() {
+        let result = Self.lint(#"{"allowOrigins": ["https://a.example/"], "maxAge": 99999}"#)
+        #expect(result.exitCode == 1)
+        #expect(result.output.contains("p.json: 2 problems"))
+        #expect(result.output.contains("allowOrigins[0]: `https://a.example/` [origin-trailing-slash]"))
+        #expect(result.output.contains("fix: remove the trailing `/`"))
+        #expect(result.output.contains("maxAge: `99999` [max-age-out-of-range]"))
+    }
+
+    @Test func syntaxErrorExitsTwo() {
+        let result = Self.lint("{\"allowOrigins\": [}")
+        #expect(result.exitCode == 2)
+        #expect(result.output.contains("line 1, column 19"))
+    }
+
+    @Test func jsonOutputIsOneObject() {
+        let result = Self.lint(#"{"allowOrigins": ["null"]}"#, asJSON: true)
+        #expect(result.exitCode == 1)
+        #expect(
+            result.output.hasPrefix(
+                #"{"file":"p.json","valid":false,"diagnostics":[{"code":"null-origin","path":"allowOrigins[0]","value":"null","#
+            ))
+        #expect(!result.output.contains("\n"))
+    }
+
+    @Test func argumentsParse() throws {
+        let command = try CORSCommand.parseAsRoot(["lint", "--json", "policy.json"])
+        let lint = try #require(command as? Lint)
+        #expect(lint.file == "policy.json" && lint.json)
+        #expect(throws: (any Error).self) { try CORSCommand.parseAsRoot(["lint"]) }
+    }
+
+    @Test func jsonStringEscaping() {
+        #expect(JSONText.string("a\"b\\c\n\u{01}é") == #""a\"b\\c\n\u0001é""#)
+    }
+}

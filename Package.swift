@@ -33,7 +33,9 @@ let package = Package(
         .executableTarget(name: "cors", dependencies: ["CORSCommandLine"], swiftSettings: strictSettings),
         .testTarget(
             name: "CORSCommandLineTests",
-            dependencies: ["CORSCommandLine", "CORSCore"],
+            dependencies: [
+                "CORSCommandLine", "CORSCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

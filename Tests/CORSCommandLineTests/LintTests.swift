@@ -1,3 +1,4 @@
+import ArgumentParser
 import CORSCore
 import Testing
 

@@ -26,14 +26,7 @@ public struct Lint: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let diagnostics: [PolicyDiagnostic]
-        do {
-            _ = try CORSPolicy(contentsOf: file)
-            diagnostics = []
-        } catch {
-            diagnostics = error.diagnostics
-        }
-        let report = Self.report(file: file, diagnostics: diagnostics, json: json)
+        let report = Self.report(file: file, diagnostics: CORSPolicy.diagnostics(contentsOf: file), json: json)
         print(report.output)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

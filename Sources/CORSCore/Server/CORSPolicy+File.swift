@@ -42,3 +42,25 @@ extension CORSPolicy {
         try self.init(json: text)
     }
 }
+
+extension CORSPolicy {
+    /// Every problem in the policy file at `path`; empty when it is valid. What `cors lint` reports.
+    public static func diagnostics(contentsOf path: String) -> [PolicyDiagnostic] {
+        do {
+            _ = try CORSPolicy(contentsOf: path)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    /// Every problem in a policy file's text; empty when it is valid.
+    public static func diagnostics(json: some StringProtocol) -> [PolicyDiagnostic] {
+        do {
+            _ = try CORSPolicy(json: json)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+}

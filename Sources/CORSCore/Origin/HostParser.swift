@@ -22,7 +22,9 @@ enum HostParser {
             }
             return .ipv6(pieces)
         }
-        guard let decoded = percentDecode(input) else { throw .invalidPercentEncoding }
+        guard let decoded = String(validating: ASCII.percentDecode(input), as: UTF8.self) else {
+            throw .invalidPercentEncoding
+        }
         let ascii = try domainToASCII(decoded)
         if endsInANumber(ascii) {
             guard let address = parseIPv4(ascii[...]) else { throw .invalidIPv4 }
@@ -67,35 +69,6 @@ enum HostParser {
         case 0x00...0x20, 0x7F, 0xFFFD: return true
         case 0x80...0x9F: return true
         default: return "#%/:<>?@[\\]^|".unicodeScalars.contains(scalar)
-        }
-    }
-
-    private static func percentDecode(_ input: Substring) -> String? {
-        guard input.utf8.contains(UInt8(ascii: "%")) else { return String(input) }
-        var bytes: [UInt8] = []
-        var iterator = input.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            var copy = iterator
-            if let high = copy.next().flatMap(hexValue), let low = copy.next().flatMap(hexValue) {
-                bytes.append(UInt8(high << 4 | low))
-                iterator = copy
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A") + 10)
-        default: return nil
         }
     }
 
@@ -144,7 +117,7 @@ enum HostParser {
         }
         var value: UInt64 = 0
         for byte in digits {
-            guard let digit = hexValue(byte), UInt64(digit) < radix else { return nil }
+            guard let digit = ASCII.hexValue(byte), UInt64(digit) < radix else { return nil }
             value = min(value * radix + UInt64(digit), UInt64(1) << 40)
         }
         return value
@@ -176,7 +149,7 @@ enum HostParser {
             }
             var value = 0
             var length = 0
-            while length < 4, let byte = at(pointer), let digit = hexValue(byte) {
+            while length < 4, let byte = at(pointer), let digit = ASCII.hexValue(byte) {
                 value = value * 0x10 + digit
                 pointer += 1
                 length += 1

@@ -96,11 +96,12 @@ public struct Origin: Sendable, Hashable, CustomStringConvertible {
     /// The default port of a special scheme, or `nil`.
     ///
     /// https://url.spec.whatwg.org/#default-port
-    public static func defaultPort(forScheme scheme: String) -> Int? {
-        switch scheme {
-        case "http", "ws": return 80
-        case "https", "wss": return 443
-        case "ftp": return 21
+    public static func defaultPort(forScheme scheme: some StringProtocol) -> Int? {
+        switch scheme.utf8.count {
+        case 2: return scheme == "ws" ? 80 : nil
+        case 3: return scheme == "wss" ? 443 : (scheme == "ftp" ? 21 : nil)
+        case 4: return scheme == "http" ? 80 : nil
+        case 5: return scheme == "https" ? 443 : nil
         default: return nil
         }
     }

@@ -22,7 +22,7 @@ struct SerializedOrigin {
 
     /// The port a connection to this origin uses.
     var effectivePort: Int? {
-        port ?? Self.defaultPort(scheme)
+        port ?? Origin.defaultPort(forScheme: scheme)
     }
 
     /// Parses a tuple origin's serialization; `null` and anything non-canonical give `nil`.
@@ -62,16 +62,7 @@ struct SerializedOrigin {
         self.host = value[hostStart..<hostEnd]
         self.hostKind = kind
         self.port = port
-        if let port, port == Self.defaultPort(scheme) { return nil }
-    }
-
-    static func defaultPort(_ scheme: Substring) -> Int? {
-        switch scheme {
-        case "http", "ws": return 80
-        case "https", "wss": return 443
-        case "ftp": return 21
-        default: return nil
-        }
+        if let port, port == Origin.defaultPort(forScheme: scheme) { return nil }
     }
 
     /// RFC 3986 scheme bytes, lowercase only.
@@ -113,7 +104,7 @@ struct SerializedOrigin {
         let endsInNumber =
             lastLabel.allSatisfy(ASCII.isDigit)
             || (lastLabel.starts(with: "0x".utf8)
-                && lastLabel.dropFirst(2).allSatisfy { HostParser.hexValue($0) != nil })
+                && lastLabel.dropFirst(2).allSatisfy { ASCII.hexValue($0) != nil })
         guard endsInNumber else { return .domain }
         return isCanonicalQuad && labels == 4 ? .ipv4 : nil
     }

@@ -8,7 +8,9 @@ enum RoutePath {
         let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? path.endIndex
         let path = path[..<end]
         guard needsWork(path) else { return path }
-        let decoded = decodeUnreserved(path)
+        let decoded = String(
+            decoding: ASCII.percentDecode(path) { ASCII.isAlpha($0) || ASCII.isDigit($0) || "-._~".utf8.contains($0) },
+            as: UTF8.self)
         var segments: [Substring] = []
         let parts = decoded.split(separator: "/", omittingEmptySubsequences: true)
         for part in parts {
@@ -50,27 +52,5 @@ enum RoutePath {
             previous = byte
         }
         return false
-    }
-
-    private static func decodeUnreserved(_ path: Substring) -> String {
-        var bytes: [UInt8] = []
-        var iterator = path.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            var copy = iterator
-            if let high = copy.next().flatMap(HostParser.hexValue), let low = copy.next().flatMap(HostParser.hexValue) {
-                let decoded = UInt8(high << 4 | low)
-                if ASCII.isAlpha(decoded) || ASCII.isDigit(decoded) || "-._~".utf8.contains(decoded) {
-                    bytes.append(decoded)
-                    iterator = copy
-                    continue
-                }
-            }
-            bytes.append(byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -89,4 +89,32 @@ enum ASCII {
         guard text.utf8.contains(where: isUpper) else { return String(text) }
         return String(decoding: text.utf8.map(lowercased), as: UTF8.self)
     }
+
+    /// Percent-decodes the `%XX` sequences whose decoded byte satisfies `shouldDecode`; everything else, malformed
+    /// sequences included, is kept as written (URL Standard, "percent-decode").
+    static func percentDecode(_ text: Substring, where shouldDecode: (UInt8) -> Bool = { _ in true }) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            var copy = iterator
+            if byte == UInt8(ascii: "%"), let high = copy.next().flatMap(ASCII.hexValue),
+                let low = copy.next().flatMap(ASCII.hexValue), shouldDecode(UInt8(high << 4 | low))
+            {
+                bytes.append(UInt8(high << 4 | low))
+                iterator = copy
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return bytes
+    }
+
+    static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
 }

@@ -224,7 +224,7 @@ enum JSON: Equatable {
         mutating func parseHex4() throws(SyntaxError) -> UInt32 {
             var value: UInt32 = 0
             for _ in 0..<4 {
-                guard let byte = current, let digit = HostParser.hexValue(byte) else {
+                guard let byte = current, let digit = ASCII.hexValue(byte) else {
                     throw error("expected four hex digits")
                 }
                 value = value << 4 | UInt32(digit)

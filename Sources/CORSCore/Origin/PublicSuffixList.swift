@@ -38,3 +38,33 @@ public enum PublicSuffixList {
         return rules.wildcardParents.contains(String(domain[domain.index(after: dot)...]))
     }
 }
+
+extension PublicSuffixList {
+    /// The registrable domain of `host`: its public suffix plus one label (`www.example.co.uk` →
+    /// `example.co.uk`), or `nil` when the host is itself a public suffix.
+    ///
+    /// https://url.spec.whatwg.org/#host-registrable-domain
+    public static func registrableDomain(_ host: String) -> String? {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        for index in labels.indices where isPublicSuffix(labels[index...].joined(separator: ".")) {
+            return index == 0 ? nil : labels[(index - 1)...].joined(separator: ".")
+        }
+        return nil
+    }
+}
+
+extension Origin {
+    /// Same site: the same scheme and the same registrable domain (or the same host, where there is none).
+    ///
+    /// https://html.spec.whatwg.org/multipage/browsers.html#same-site
+    public func isSameSite(_ other: Origin) -> Bool {
+        if isOpaque || other.isOpaque { return self == other }
+        return scheme == other.scheme && site == other.site
+    }
+
+    private var site: String? {
+        guard let host else { return nil }
+        guard case .domain(let domain) = host else { return host.serialization }
+        return PublicSuffixList.registrableDomain(domain) ?? domain
+    }
+}

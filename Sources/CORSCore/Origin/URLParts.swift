@@ -136,3 +136,40 @@ extension Origin {
         }
     }
 }
+
+extension URLParts {
+    /// The URL without credentials and fragment, with `/` as the path when it is empty: the form used as the
+    /// preflight cache's key and in traces.
+    var serialization: String {
+        guard let host else { return scheme + ":" + rest }
+        var text = scheme + "://" + host.serialization
+        if let port { text += ":" + String(port) }
+        var tail = rest
+        if let hash = tail.firstIndex(of: "#") { tail = tail[..<hash] }
+        if !tail.hasPrefix("/") { text += "/" }
+        return text + tail.replacing("\\", with: "/")
+    }
+
+    /// Resolves a `Location` value against this URL: absolute, scheme-relative, absolute-path, query-only and
+    /// relative-path references.
+    ///
+    /// https://url.spec.whatwg.org/#concept-basic-url-parser (with a base URL)
+    func resolving(_ reference: String) throws(Failure) -> URLParts {
+        let trimmed = ASCII.trimming(reference[...], where: { $0 <= 0x20 })
+        if let colon = trimmed.firstIndex(of: ":"), let first = trimmed.utf8.first, ASCII.isAlpha(first),
+            trimmed[..<colon].utf8.allSatisfy({ ASCII.isAlpha($0) || ASCII.isDigit($0) || "+-.".utf8.contains($0) })
+        {
+            return try URLParts(trimmed)
+        }
+        guard let host else { throw .missingHost }
+        let authority = scheme + "://" + host.serialization + (port.map { ":" + String($0) } ?? "")
+        let path = serialization.dropFirst(authority.count)
+        let pathOnly = path.prefix(while: { $0 != "?" })
+        if trimmed.hasPrefix("//") || trimmed.hasPrefix("\\\\") { return try URLParts(scheme + ":" + trimmed) }
+        if trimmed.hasPrefix("/") || trimmed.hasPrefix("\\") { return try URLParts(authority + trimmed) }
+        if trimmed.hasPrefix("?") { return try URLParts(authority + pathOnly + trimmed) }
+        if trimmed.hasPrefix("#") || trimmed.isEmpty { return try URLParts(authority + path + trimmed) }
+        let directory = pathOnly.lastIndex(of: "/").map { pathOnly[...$0] } ?? "/"
+        return try URLParts(authority + directory + trimmed)
+    }
+}

@@ -1,0 +1,74 @@
+/// The ways a browser engine departs from, or fills in, what the Fetch Standard leaves to it.
+///
+/// Sources: the engines' preflight-cache code, summarized in the project's research notes (browser-spec §1.12, §2).
+public struct BrowserProfile: Sendable, Hashable {
+    /// How a browser reads an `Access-Control-Max-Age` it cannot parse or that is negative.
+    public enum InvalidMaxAge: Sendable, Hashable {
+        /// Fall back to the default of 5 seconds (the spec, for a value that is not `delta-seconds`).
+        case useDefault
+        /// Do not cache the preflight at all.
+        case doNotCache
+    }
+
+    /// The engine's name, as `cors check --browser` takes it.
+    public var name: String
+    /// The longest a preflight is cached, in seconds.
+    public var maximumMaxAge: Int
+    /// The cache lifetime when `Access-Control-Max-Age` is absent: 5 s everywhere.
+    public var defaultMaxAge: Int
+    /// What a value that is not a number does.
+    public var invalidMaxAge: InvalidMaxAge
+    /// What a negative number does. Every engine stops caching, although the spec's parser would fall back to 5 s.
+    public var negativeMaxAge: InvalidMaxAge
+    /// Whether a new preflight replaces everything cached for the same origin and URL (Chromium, WebKit) rather
+    /// than adding entries per method and header name (the spec, Firefox).
+    public var preflightReplacesCacheEntries: Bool
+
+    public init(
+        name: String, maximumMaxAge: Int, defaultMaxAge: Int = 5, invalidMaxAge: InvalidMaxAge,
+        negativeMaxAge: InvalidMaxAge = .doNotCache, preflightReplacesCacheEntries: Bool
+    ) {
+        self.name = name
+        self.maximumMaxAge = maximumMaxAge
+        self.defaultMaxAge = defaultMaxAge
+        self.invalidMaxAge = invalidMaxAge
+        self.negativeMaxAge = negativeMaxAge
+        self.preflightReplacesCacheEntries = preflightReplacesCacheEntries
+    }
+
+    /// Chromium: preflights cached for at most 2 hours; a new preflight replaces the cached result.
+    public static let chromium = BrowserProfile(
+        name: "chromium", maximumMaxAge: 7200, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true)
+    /// Firefox: at most 24 hours; any non-digit in max-age disables caching; entries merge across preflights.
+    public static let firefox = BrowserProfile(
+        name: "firefox", maximumMaxAge: 86_400, invalidMaxAge: .doNotCache, preflightReplacesCacheEntries: false)
+    /// WebKit: at most 600 seconds; a new preflight replaces the cached result.
+    public static let webkit = BrowserProfile(
+        name: "webkit", maximumMaxAge: 600, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true)
+    /// The Fetch Standard as written, with a 24-hour cap.
+    public static let spec = BrowserProfile(
+        name: "spec", maximumMaxAge: 86_400, invalidMaxAge: .useDefault, negativeMaxAge: .useDefault,
+        preflightReplacesCacheEntries: false)
+
+    /// The profiles by name.
+    public static let all: [BrowserProfile] = [.chromium, .firefox, .webkit, .spec]
+
+    /// Seconds to cache a preflight whose `Access-Control-Max-Age` field lines are `values`; 0 means not at all.
+    ///
+    /// https://fetch.spec.whatwg.org/#cors-preflight-fetch (step 7.7)
+    public func maxAge(_ values: [String]) -> Int {
+        guard let value = values.first else { return defaultMaxAge }
+        guard values.count == 1 else { return fallback(invalidMaxAge) }
+        if value.hasPrefix("-"), value.count > 1, value.dropFirst().utf8.allSatisfy(ASCII.isDigit) {
+            return fallback(negativeMaxAge)
+        }
+        guard !value.isEmpty, value.utf8.allSatisfy(ASCII.isDigit) else { return fallback(invalidMaxAge) }
+        let digits = value.drop(while: { $0 == "0" })
+        guard digits.count <= 9, let seconds = Int(digits.isEmpty ? "0" : digits) else { return maximumMaxAge }
+        return min(seconds, maximumMaxAge)
+    }
+
+    private func fallback(_ rule: InvalidMaxAge) -> Int {
+        rule == .useDefault ? defaultMaxAge : 0
+    }
+}

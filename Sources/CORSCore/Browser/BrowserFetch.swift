@@ -52,8 +52,9 @@ public struct BrowserFetch: Sendable {
 
     /// Runs the checks a browser makes before any traffic, then says what to send first.
     public mutating func start() -> Action {
-        note("A page on \(request.origin) fetches \(request.method.rawValue) \(request.url) "
-            + "(mode \(request.mode.rawValue), credentials \(request.credentials.rawValue)).")
+        note(
+            "A page on \(request.origin) fetches \(request.method.rawValue) \(request.url) "
+                + "(mode \(request.mode.rawValue), credentials \(request.credentials.rawValue)).")
         let url: URLParts
         do {
             url = try URLParts(request.url)
@@ -70,7 +71,9 @@ public struct BrowserFetch: Sendable {
         for field in request.headerFields {
             if Fetch.isForbiddenRequestHeader(name: field.name, value: field.value) {
                 note("`\(field.name.rawName)` is a forbidden request-header: the browser drops it.")
-            } else if request.mode == .noCORS, !Fetch.isNoCORSSafelistedRequestHeader(name: field.name, value: field.value) {
+            } else if request.mode == .noCORS,
+                !Fetch.isNoCORSSafelistedRequestHeader(name: field.name, value: field.value)
+            {
                 note("`\(field.name.rawName)` is not allowed on a no-cors request: the browser drops it.")
             } else {
                 kept.append(field)
@@ -172,7 +175,8 @@ public struct BrowserFetch: Sendable {
         phase = .preflight(unsafeNames: unsafeNames)
         preflighted = true
         return send(
-            OutgoingRequest(method: .options, url: key, headerFields: fields, isPreflight: true, includesCredentials: false))
+            OutgoingRequest(
+                method: .options, url: key, headerFields: fields, isPreflight: true, includesCredentials: false))
     }
 
     private mutating func sendActual() -> Action {
@@ -200,7 +204,10 @@ public struct BrowserFetch: Sendable {
         if let failure = CORSCheck.check(fields, serializedOrigin: serializedOrigin, credentials: credentialsInclude) {
             return fail(failure.preflightTwin, detail: detail(of: failure, in: fields))
         }
-        check(true, "The preflight passes the CORS check (Access-Control-Allow-Origin: \(fields[.accessControlAllowOrigin] ?? "")).")
+        check(
+            true,
+            "The preflight passes the CORS check (Access-Control-Allow-Origin: \(fields[.accessControlAllowOrigin] ?? ""))."
+        )
         guard (200...299).contains(status) else { return fail(.preflightInvalidStatus, detail: String(status)) }
         check(true, "The preflight status \(status) is an ok status.")
         var methods: [String] = []
@@ -241,7 +248,10 @@ public struct BrowserFetch: Sendable {
                 methods: methods, headerNames: names, maxAge: maxAge,
                 replacing: profile.preflightReplacesCacheEntries)
         }
-        note(maxAge > 0 ? "\(profile.name) caches this preflight for \(maxAge) s." : "\(profile.name) does not cache this preflight.")
+        note(
+            maxAge > 0
+                ? "\(profile.name) caches this preflight for \(maxAge) s."
+                : "\(profile.name) does not cache this preflight.")
         return sendActual()
     }
 
@@ -250,7 +260,9 @@ public struct BrowserFetch: Sendable {
     private mutating func handleActual(_ response: HTTPResponse) -> Action {
         let fields = response.headerFields
         if tainting == .cors {
-            if let failure = CORSCheck.check(fields, serializedOrigin: serializedOrigin, credentials: credentialsInclude) {
+            if let failure = CORSCheck.check(
+                fields, serializedOrigin: serializedOrigin, credentials: credentialsInclude)
+            {
                 return fail(failure, detail: detail(of: failure, in: fields))
             }
             check(
@@ -316,8 +328,12 @@ public struct BrowserFetch: Sendable {
             let exposed = exposedNames(response.headerFields)
             readable = HTTPFields(
                 response.headerFields.filter { Fetch.isCORSSafelistedResponseHeaderName($0.name, exposed: exposed) })
-            check(true, "The page can read the response: status \(response.status.code), headers "
-                + (readable.isEmpty ? "(none)" : Fetch.sortedLowercaseSet(readable.map(\.name.canonicalName)).joined(separator: ", ")) + ".")
+            check(
+                true,
+                "The page can read the response: status \(response.status.code), headers "
+                    + (readable.isEmpty
+                        ? "(none)"
+                        : Fetch.sortedLowercaseSet(readable.map(\.name.canonicalName)).joined(separator: ", ")) + ".")
         case .opaque, .opaqueRedirect, .error:
             check(false, "The response is \(type.rawValue): the page cannot read it.")
         }
@@ -352,7 +368,8 @@ public struct BrowserFetch: Sendable {
                     ASCII.isHTTPWhitespace(first) || ASCII.isHTTPWhitespace(last)
                 else { return field }
                 return HTTPField(
-                    name: field.name, lenientValue: Array(ASCII.trimming(field.value[...], where: ASCII.isHTTPWhitespace).utf8))
+                    name: field.name,
+                    lenientValue: Array(ASCII.trimming(field.value[...], where: ASCII.isHTTPWhitespace).utf8))
             })
         return copy
     }

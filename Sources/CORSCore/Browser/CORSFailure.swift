@@ -198,9 +198,11 @@ public enum CORSFailure: String, Sendable, Hashable, CaseIterable, CustomStringC
         case .preflightInvalidStatus:
             return "Answer OPTIONS preflights with 204 or 200 before authentication and routing can reject them."
         case .preflightMissingAllowOrigin, .missingAllowOrigin:
-            return "Send Access-Control-Allow-Origin with the page's origin (or `*` for public data), error responses included."
+            return
+                "Send Access-Control-Allow-Origin with the page's origin (or `*` for public data), error responses included."
         case .preflightMultipleAllowOrigin, .multipleAllowOrigin:
-            return "Send exactly one Access-Control-Allow-Origin value; make sure only one layer (app, proxy, CDN) adds it."
+            return
+                "Send exactly one Access-Control-Allow-Origin value; make sure only one layer (app, proxy, CDN) adds it."
         case .preflightInvalidAllowOrigin, .invalidAllowOrigin:
             return "Send the page's origin exactly as `scheme://host[:port]`, with no path and no trailing slash."
         case .preflightAllowOriginMismatch, .allowOriginMismatch:

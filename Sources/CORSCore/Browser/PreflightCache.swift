@@ -89,8 +89,11 @@ public final class PreflightCache: Sendable {
             entries.removeAll { $0.expiry <= now || (replacing && $0.origin == origin && $0.url == url) }
             guard maxAge > 0 else { return }
             for method in methods {
-                entries.removeAll { $0.origin == origin && $0.url == url && $0.credentials == credentials && $0.method == method }
-                entries.append(Entry(origin: origin, url: url, credentials: credentials, method: method, expiry: expiry))
+                entries.removeAll {
+                    $0.origin == origin && $0.url == url && $0.credentials == credentials && $0.method == method
+                }
+                entries.append(
+                    Entry(origin: origin, url: url, credentials: credentials, method: method, expiry: expiry))
             }
             for name in headerNames {
                 entries.removeAll {

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Browser: the CORS check (WPT cors/origin.htm, credentials-flag.htm, fetch/api/cors)")
 struct CORSCheckVectorTests {
-    static func fetchWith(allowOrigin values: [String], credentials: CredentialsMode = .omit, allowCredentials: String? = nil)
+    static func fetchWith(
+        allowOrigin values: [String], credentials: CredentialsMode = .omit, allowCredentials: String? = nil
+    )
         -> FetchResult
     {
         runFetch(WPT.request(WPT.R + "/resource", credentials: credentials)) { _ in
@@ -48,7 +50,9 @@ struct CORSCheckVectorTests {
     }
 
     /// `Access-Control-Allow-Credentials` must be exactly `true` (cors/credentials-flag.htm).
-    @Test(arguments: ["TRUE", "True", "\"true\"", "'true'", "false", "1", "0", ",true", "true,", "true\u{0B}", "true\u{0C}"])
+    @Test(arguments: [
+        "TRUE", "True", "\"true\"", "'true'", "false", "1", "0", ",true", "true,", "true\u{0B}", "true\u{0C}",
+    ])
     func credentialsMustBeExactlyTrue(value: String) {
         let result = Self.fetchWith(allowOrigin: [WPT.P], credentials: .include, allowCredentials: value)
         #expect(result.failure == .allowCredentialsNotTrue)
@@ -59,8 +63,9 @@ struct CORSCheckVectorTests {
         #expect(Self.fetchWith(allowOrigin: ["*"]).isReadable)
         #expect(Self.fetchWith(allowOrigin: ["*"], allowCredentials: "true").isReadable)
         #expect(Self.fetchWith(allowOrigin: [WPT.P + "/"]).failure == .allowOriginMismatch)
-        #expect(Self.fetchWith(allowOrigin: ["*"], credentials: .include, allowCredentials: "true").failure
-            == .wildcardOriginWithCredentials)
+        #expect(
+            Self.fetchWith(allowOrigin: ["*"], credentials: .include, allowCredentials: "true").failure
+                == .wildcardOriginWithCredentials)
         #expect(Self.fetchWith(allowOrigin: [WPT.P], credentials: .include, allowCredentials: "true").isReadable)
         #expect(Self.fetchWith(allowOrigin: [WPT.P], credentials: .include, allowCredentials: " true ").isReadable)
         #expect(Self.fetchWith(allowOrigin: [WPT.P], credentials: .include).failure == .allowCredentialsNotTrue)

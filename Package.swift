@@ -12,11 +12,14 @@ let package = Package(
     name: "swift-cors",
     products: [
         .library(name: "CORSCore", targets: ["CORSCore"]),
+        .library(name: "CORSClient", targets: ["CORSClient"]),
         .executable(name: "cors", targets: ["cors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -26,15 +29,44 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "CORSClient",
+            dependencies: [
+                "CORSCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "CORSCommandLine",
-            dependencies: ["CORSCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "CORSCore", "CORSClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "cors", dependencies: ["CORSCommandLine"], swiftSettings: strictSettings),
+        .target(
+            name: "CORSTestSupport",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/CORSTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CORSClientTests",
+            dependencies: ["CORSClient", "CORSCore", "CORSTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CORSCommandLineTests",
             dependencies: [
-                "CORSCommandLine", "CORSCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CORSCommandLine", "CORSCore", "CORSTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,7 +1,7 @@
 public import ArgumentParser
 
 /// The `cors` command: CORS, both sides of the wire.
-public struct CORSCommand: ParsableCommand {
+public struct CORSCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cors",
         abstract: "CORS, both sides of the wire: check policies, explain what a browser will do.",
@@ -16,15 +16,15 @@ public struct CORSCommand: ParsableCommand {
                 "maxAge": 600
               }
 
-            Try `cors lint examples/policy.json`.
+            Try `cors lint examples/policy.json`, or `cors check URL --origin ORIGIN`.
             """,
-        subcommands: [Lint.self]
+        subcommands: [Check.self, Lint.self]
     )
 
     public init() {}
 }
 
 /// Runs `cors` with the process's arguments and exits; the executable's whole `main.swift`.
-public func runCORSCommand() {
-    CORSCommand.main()
+public func runCORSCommand() async {
+    await CORSCommand.main()
 }

@@ -1,3 +1,3 @@
 import CORSCommandLine
 
-runCORSCommand()
+await runCORSCommand()

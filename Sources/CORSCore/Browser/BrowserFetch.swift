@@ -91,7 +91,7 @@ public struct BrowserFetch: Sendable {
         trace.append(
             TraceStep(
                 kind: .response, text: "Response \(response.status.code)",
-                lines: ["\(response.status.code) \(response.status.reasonPhrase)"]
+                lines: ["\(response.status.code) \(response.status.reasonPhrase)".trimmingTrailingSpace]
                     + response.headerFields.map { "\($0.name.rawName): \($0.value)" }))
         switch phase {
         case .preflight(let unsafeNames): return handlePreflight(response, unsafeNames: unsafeNames)
@@ -387,7 +387,15 @@ public struct BrowserFetch: Sendable {
         if preflighted, tainting == .cors, let cache, !urlList.isEmpty {
             cache.clear(origin: serializedOrigin, url: currentURL.serialization)
         }
-        check(false, failure.summary + (detail.map { " (\($0))" } ?? ""))
+        var text = failure.summary + (detail.map { " Received: `\($0)`." } ?? "")
+        switch failure {
+        case .allowOriginMismatch, .invalidAllowOrigin, .multipleAllowOrigin, .preflightAllowOriginMismatch,
+            .preflightInvalidAllowOrigin, .preflightMultipleAllowOrigin:
+            text += " The request's origin is `\(serializedOrigin)`."
+        default:
+            break
+        }
+        check(false, text)
         return .finish(
             FetchResult(
                 type: .error, failure: failure, failureDetail: detail, response: exchanges.last?.response,
@@ -409,4 +417,8 @@ public struct BrowserFetch: Sendable {
     private mutating func check(_ passed: Bool, _ text: String) {
         trace.append(TraceStep(kind: .check, passed: passed, text: text))
     }
+}
+
+extension String {
+    fileprivate var trimmingTrailingSpace: String { hasSuffix(" ") ? String(dropLast()) : self }
 }

@@ -1,0 +1,116 @@
+import ArgumentParser
+import CORSCore
+import CORSTestSupport
+import Testing
+
+@testable import CORSCommandLine
+
+@Suite("cors check over loopback")
+struct CheckTests {
+    static func run(_ arguments: [String]) async throws -> (output: String, exitCode: Int32) {
+        let command = try #require(try CORSCommand.parseAsRoot(["check"] + arguments) as? Check)
+        return try await command.execute(color: false)
+    }
+
+    /// Every failure a server can cause, through the command line, in JSON.
+    @Test(
+        arguments: [
+            ("/ok", ["--credentials", "include"], nil),
+            ("/ok-preflight", ["-X", "PUT", "-H", "X-A: 1"], nil),
+            ("/missing", [], CORSFailure.missingAllowOrigin),
+            ("/multiple", [], .multipleAllowOrigin), ("/invalid", [], .invalidAllowOrigin),
+            ("/mismatch", [], .allowOriginMismatch),
+            ("/wildcard", ["--credentials", "include"], .wildcardOriginWithCredentials),
+            ("/no-credentials", ["--credentials", "include"], .allowCredentialsNotTrue),
+            ("/pf-missing", ["-X", "PUT"], .preflightMissingAllowOrigin),
+            ("/pf-multiple", ["-X", "PUT"], .preflightMultipleAllowOrigin),
+            ("/pf-invalid", ["-X", "PUT"], .preflightInvalidAllowOrigin),
+            ("/pf-mismatch", ["-X", "PUT"], .preflightAllowOriginMismatch),
+            ("/pf-wildcard", ["-X", "PUT", "--credentials", "include"], .preflightWildcardOriginWithCredentials),
+            ("/pf-credentials", ["-X", "PUT", "--credentials", "include"], .preflightAllowCredentialsNotTrue),
+            ("/pf-status", ["-X", "PUT"], .preflightInvalidStatus),
+            ("/pf-redirect", ["-X", "PUT"], .preflightRedirect),
+            ("/pf-bad-methods", ["-X", "PUT"], .invalidAllowMethods),
+            ("/pf-bad-headers", ["-H", "X-A: 1"], .invalidAllowHeaders),
+            ("/pf-method", ["-X", "PUT"], .methodNotAllowed),
+            ("/pf-header", ["-H", "X-A: 1"], .headerNotAllowed),
+            ("/pf-authorization", ["-H", "Authorization: Bearer x"], .authorizationNotCoveredByWildcard),
+            ("/redirect-ftp", [], .redirectToNonHTTPScheme), ("/redirect-userinfo", [], .redirectContainsCredentials),
+            ("/loop", [], .tooManyRedirects), ("/bad-location", [], .invalidRedirectLocation),
+            ("/ok", ["-X", "TRACE"], .forbiddenMethod),
+        ] as [(String, [String], CORSFailure?)])
+    func catalogue(path: String, arguments: [String], expected: CORSFailure?) async throws {
+        let server = try await CatalogueServer.start()
+        let (output, exitCode) = try await Self.run(
+            [server.origin + path, "--origin", CatalogueServer.pageOrigin, "--json"] + arguments)
+        try await server.shutdown()
+        #expect(exitCode == (expected == nil ? 0 : 1))
+        #expect(output.hasPrefix("{\"allowed\":\(expected == nil)"))
+        #expect(!output.contains("\n"), "one JSON object")
+        if let expected {
+            #expect(output.contains("\"failure\":{\"id\":\"\(expected.id)\""))
+        } else {
+            #expect(output.contains("\"failure\":null"))
+        }
+    }
+
+    @Test func jsonFields() async throws {
+        let server = try await CatalogueServer.start()
+        let (output, _) = try await Self.run(
+            [
+                server.origin + "/ok-preflight", "--origin", CatalogueServer.pageOrigin, "-X", "PUT", "-H", "X-A: 1",
+                "--json",
+            ])
+        try await server.shutdown()
+        for key in [
+            "\"allowed\":true", "\"preflight\":{\"sent\":true,\"request\":{\"method\":\"OPTIONS\"",
+            "\"response\":{\"status\":200",
+            "\"exposedHeaders\":[\"content-length\",\"content-type\",\"x-total-count\"]",
+            "\"failure\":null", "\"steps\":[{\"kind\":\"note\"",
+        ] {
+            #expect(output.contains(key), "\(key)")
+        }
+    }
+
+    @Test func humanOutputShowsTheConversationAndTheFix() async throws {
+        let server = try await CatalogueServer.start()
+        let (allowed, _) = try await Self.run(
+            [server.origin + "/ok-preflight", "--origin", CatalogueServer.pageOrigin, "-X", "PUT", "-H", "X-A: 1"])
+        let (blocked, code) = try await Self.run(
+            [server.origin + "/pf-method", "--origin", CatalogueServer.pageOrigin, "-X", "PUT"])
+        try await server.shutdown()
+        #expect(allowed.contains("→ OPTIONS \(server.origin)/ok-preflight   (preflight)"))
+        #expect(allowed.contains("  Access-Control-Request-Headers: x-a"))
+        #expect(allowed.contains("← 204 No Content"))
+        #expect(allowed.contains("✓ Access-Control-Allow-Methods allows PUT."))
+        #expect(allowed.contains("ALLOWED: the page can read the response (status 200"))
+        #expect(!allowed.contains("\u{1B}["), "no colour when asked for none")
+        #expect(code == 1)
+        #expect(
+            blocked.contains("✗ The method is not in the preflight's Access-Control-Allow-Methods. Received: `PUT`."))
+        #expect(blocked.contains("BLOCKED: The method is not in the preflight's Access-Control-Allow-Methods."))
+        #expect(blocked.contains("Chromium: MethodDisallowedByPreflightResponse · Firefox: CORSMethodNotFound"))
+        #expect(blocked.contains("Fix: Add the method to Access-Control-Allow-Methods"))
+    }
+
+    @Test func exitCodes() async throws {
+        let server = try await ScriptedServer.start { _ in ScriptedResponse() }
+        let closed = server.origin
+        try await server.shutdown()
+        #expect(try await Self.run([closed + "/", "--origin", "https://a.example", "--timeout", "1"]).exitCode == 2)
+        #expect(try await Self.run(["not a url", "--origin", "https://a.example"]).exitCode == 2)
+        for bad in [
+            ["http://x/", "--origin", "https://a.example/"], ["http://x/", "--origin", "null"],
+            ["http://x/", "--origin", "https://a.example", "-H", "no colon"],
+            ["http://x/", "--origin", "https://a.example", "--browser", "lynx"],
+            ["http://x/", "--origin", "https://a.example", "--credentials", "always"], ["http://x/"],
+        ] {
+            #expect(throws: (any Error).self) { try CORSCommand.parseAsRoot(["check"] + bad) }
+            do {
+                _ = try CORSCommand.parseAsRoot(["check"] + bad)
+            } catch {
+                #expect(CORSCommand.exitCode(for: error).rawValue == 64, "\(bad)")
+            }
+        }
+    }
+}

@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "CORSCore", targets: ["CORSCore"]),
         .library(name: "CORSClient", targets: ["CORSClient"]),
+        .library(name: "CORSHummingbird", targets: ["CORSHummingbird"]),
+        .library(name: "CORSVapor", targets: ["CORSVapor"]),
         .executable(name: "cors", targets: ["cors"]),
     ],
     dependencies: [
@@ -20,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -39,6 +45,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "CORSHummingbird",
+            dependencies: [
+                "CORSCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CORSVapor",
+            dependencies: [
+                "CORSCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "CORSCommandLine",
             dependencies: [
                 "CORSCore", "CORSClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,6 +74,7 @@ let package = Package(
         .target(
             name: "CORSTestSupport",
             dependencies: [
+                "CORSClient", "CORSCore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -60,6 +86,25 @@ let package = Package(
         .testTarget(
             name: "CORSClientTests",
             dependencies: ["CORSClient", "CORSCore", "CORSTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CORSHummingbirdTests",
+            dependencies: [
+                "CORSHummingbird", "CORSClient", "CORSCore", "CORSTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CORSVaporTests",
+            dependencies: [
+                "CORSVapor", "CORSClient", "CORSCore", "CORSTestSupport",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

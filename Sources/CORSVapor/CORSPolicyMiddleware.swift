@@ -1,0 +1,89 @@
+public import CORSCore
+import HTTPTypes
+public import Logging
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+public import Vapor
+
+/// Applies a ``CORSPolicy`` in a Vapor 4 application.
+///
+/// Install it with ``Vapor/Application/useCORS(_:debugLogger:)``, which puts it at `.beginning` of the global
+/// middleware: before the `ErrorMiddleware` (so errors and 404s get CORS fields) and before any authentication (so
+/// preflights, which carry no credentials, are answered):
+///
+/// ```swift
+/// let cors = app.useCORS(try CORSPolicy(contentsOf: "cors.json"))
+/// ```
+///
+/// Per-path rules come from the policy's `routes`, not from route groups: a group's middleware never sees a
+/// preflight to a path with no `OPTIONS` route, which Vapor answers 404 first.
+public struct CORSPolicyMiddleware: AsyncMiddleware {
+    /// The policy in force; ``reconfigure(_:)-(CORSPolicy)`` replaces it atomically.
+    public let state: CORSPolicyState
+    /// When set, each refused CORS request is logged (at `debug`) with its reason; responses never say why.
+    public let debugLogger: Logger?
+
+    public init(_ policy: CORSPolicy, debugLogger: Logger? = nil) {
+        self.init(state: CORSPolicyState(policy), debugLogger: debugLogger)
+    }
+
+    public init(state: CORSPolicyState, debugLogger: Logger? = nil) {
+        self.state = state
+        self.debugLogger = debugLogger
+    }
+
+    /// Puts a new policy in force for every request that starts after this returns.
+    public func reconfigure(_ policy: CORSPolicy) {
+        state.reconfigure(policy)
+    }
+
+    /// Validates `configuration` and puts it in force; an invalid one throws and leaves the old policy serving.
+    public func reconfigure(_ configuration: CORSPolicy.Configuration) throws(CORSPolicyError) {
+        try state.reconfigure(configuration)
+    }
+
+    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let head = HTTPRequest(
+            method: HTTPRequest.Method(request.method.rawValue) ?? .get, scheme: nil, authority: nil,
+            path: request.url.string, headerFields: HTTPFields(request.headers, splitCookie: false))
+        let decision = state.policy.evaluate(head)
+        if let debugLogger, let message = decision.logMessage(for: head) {
+            debugLogger.debug("\(message)")
+        }
+        if let preflight = decision.preflightResponse {
+            return Response(
+                status: HTTPResponseStatus(statusCode: Int(preflight.status.code)),
+                headers: HTTPHeaders(preflight.headerFields))
+        }
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            // Only when no ErrorMiddleware runs inside this one: render the error as Vapor would.
+            response = try await ErrorMiddleware.default(environment: request.application.environment)
+                .respond(to: request, chainingTo: FailingResponder(error: error)).get()
+        }
+        var fields = HTTPFields(response.headers, splitCookie: false)
+        decision.apply(to: &fields)
+        response.headers = HTTPHeaders(fields)
+        return response
+    }
+}
+
+private struct FailingResponder: Responder {
+    let error: any Error
+    func respond(to request: Request) -> EventLoopFuture<Response> {
+        request.eventLoop.makeFailedFuture(error)
+    }
+}
+
+extension Application {
+    /// Installs ``CORSPolicyMiddleware`` at the beginning of the global middleware and returns it (keep it to call
+    /// `reconfigure`).
+    @discardableResult
+    public func useCORS(_ policy: CORSPolicy, debugLogger: Logger? = nil) -> CORSPolicyMiddleware {
+        let middleware = CORSPolicyMiddleware(policy, debugLogger: debugLogger)
+        self.middleware.use(middleware, at: .beginning)
+        return middleware
+    }
+}

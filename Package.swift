@@ -104,6 +104,7 @@ let package = Package(
                 "CORSVapor", "CORSClient", "CORSCore", "CORSTestSupport",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,150 @@
+import CORSClient
+import CORSCore
+import CORSTestSupport
+import CORSVapor
+import Logging
+import Synchronization
+import Testing
+import HTTPTypes
+import Vapor
+import VaporTesting
+
+let app = "https://app.example.com"
+let evil = "https://evil.example"
+
+/// Runs a Vapor application on 127.0.0.1, configured by `configure`, and gives `body` its base URL.
+func withVapor(
+    _ configure: (Application) throws -> Void, _ body: @Sendable (String) async throws -> Void
+) async throws {
+    let application = try await Application.make(.testing)
+    do {
+        try configure(application)
+        try await application.http.server.shared.start(address: .hostname("127.0.0.1", port: 0))
+        let port = application.http.server.shared.localAddress?.port ?? 0
+        try await body("http://127.0.0.1:\(port)")
+    } catch {
+        await application.http.server.shared.shutdown()
+        try? await application.asyncShutdown()
+        throw error
+    }
+    await application.http.server.shared.shutdown()
+    try await application.asyncShutdown()
+}
+
+struct Failure: AbortError {
+    var status: HTTPResponseStatus { .badRequest }
+    var reason: String { "no" }
+}
+
+func addRoutes(_ routes: some RoutesBuilder) {
+    routes.get("items") { _ -> Response in
+        Response(status: .ok, headers: ["Content-Type": "application/json", "X-Total-Count": "3"])
+    }
+    routes.put("items") { _ in "updated" }
+    routes.get("vary") { _ -> Response in Response(status: .ok, headers: ["Vary": "Accept-Encoding"]) }
+    routes.get("fail") { _ -> Response in throw Failure() }
+    routes.on(.OPTIONS, "options") { _ in "handled by the route" }
+}
+
+let policy = try! CORSPolicy(
+    allowOrigins: [app, "http://localhost:*"], allowMethods: ["PUT", "DELETE"],
+    allowHeaders: ["authorization", "content-type", "x-request-id"], exposeHeaders: ["x-total-count"],
+    allowCredentials: true, maxAge: 600)
+
+@Suite("CORSVapor: CORSPolicyMiddleware over loopback, judged by the browser model")
+struct VaporMiddlewareTests {
+    static func ours(_ application: Application) {
+        application.useCORS(policy)
+        addRoutes(application)
+    }
+
+    @Test func aBrowserAllowsExactlyWhatThePolicySays() async throws {
+        try await withVapor(Self.ours) { base in
+            let read = await browserFetch(base + "/items", from: app, credentials: .include)
+            #expect(read.result.isReadable && read.result.readableHeaderNames.contains("x-total-count"))
+            let put = await browserFetch(
+                base + "/items", from: app, method: "PUT", headers: [("Content-Type", "application/json")],
+                credentials: .include)
+            #expect(put.result.isReadable && put.preflightStatus == 204)
+            #expect(await browserFetch(base + "/items", from: evil).result.failure == .missingAllowOrigin)
+            #expect(await browserFetch(base + "/items", from: app, method: "PATCH").preflightStatus == 403)
+            #expect(await browserFetch(base + "/items", from: "null", credentials: .include).result.failure == .missingAllowOrigin)
+        }
+    }
+
+    @Test func preflightsErrorsAnd404sGetCORSFields() async throws {
+        try await withVapor(Self.ours) { base in
+            let unknown = await browserFetch(base + "/no/such/route", from: app, method: "DELETE")
+            #expect(unknown.preflightStatus == 204 && unknown.result.status == 404 && unknown.result.isReadable)
+            let thrown = await browserFetch(base + "/fail", from: app, credentials: .include)
+            #expect(thrown.result.isReadable && thrown.result.status == 400)
+        }
+    }
+
+    @Test func handlerVaryAndNonPreflightOptionsSurvive() async throws {
+        try await withVapor(Self.ours) { base in
+            #expect(await browserFetch(base + "/vary", from: app).received("Vary") == ["Accept-Encoding", "Origin"])
+        }
+        try await withApp(configure: { application in Self.ours(application) }) { application in
+            try await application.testing().test(.OPTIONS, "options", headers: ["Origin": app]) { response in
+                #expect(response.status == .ok && response.body.string == "handled by the route")
+                #expect(response.headers.first(name: "Access-Control-Allow-Origin") == app)
+            }
+        }
+    }
+
+    @Test func reconfigurationIsAtomic() async throws {
+        let first = try CORSPolicy(allowOrigins: [app])
+        let second = try CORSPolicy(allowOrigins: ["https://other.example.com"])
+        let box = Mutex<CORSPolicyMiddleware?>(nil)
+        try await withVapor({ application in
+            box.withLock { $0 = application.useCORS(first) }
+            addRoutes(application)
+        }) { base in
+            let middleware = box.withLock { $0 }!
+            #expect(throws: CORSPolicyError.self) { try middleware.reconfigure(CORSPolicy.Configuration(allowOrigins: [])) }
+            #expect(await browserFetch(base + "/items", from: app).result.isReadable)
+            let client = CORSClient(timeoutSeconds: 10)
+            try await withThrowingTaskGroup(of: [String].self) { group in
+                group.addTask {
+                    for index in 0..<200 { middleware.reconfigure(index.isMultiple(of: 2) ? second : first) }
+                    return []
+                }
+                for _ in 0..<100 {
+                    group.addTask {
+                        await browserFetch(base + "/items", from: app, client: client).received("Access-Control-Allow-Origin")
+                    }
+                }
+                for try await values in group { #expect(values == [] || values == [app]) }
+            }
+            try await client.shutdown()
+            middleware.reconfigure(second)
+            #expect(await browserFetch(base + "/items", from: "https://other.example.com").result.isReadable)
+        }
+    }
+
+    @Test func debugModeLogsWithoutRevealing() async throws {
+        let recorder = LogRecorder()
+        try await withVapor({ application in
+            application.middleware.use(
+                CORSPolicyMiddleware(policy, debugLogger: Logger(label: "cors") { _ in recorder }), at: .beginning)
+            addRoutes(application)
+        }) { base in
+            let outcome = await browserFetch(base + "/items", from: app, method: "PATCH")
+            #expect(outcome.result.preflight?.response?.headerFields.contains(where: { $0.value.contains("method") }) == false)
+        }
+        #expect(recorder.messages.contains { $0.contains("[method-not-allowed]") })
+    }
+}
+
+final class LogRecorder: LogHandler, @unchecked Sendable {
+    private let lock = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    var messages: [String] { lock.withLock { $0 } }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) { lock.withLock { $0.append(event.message.description) } }
+}

@@ -71,6 +71,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "cors", dependencies: ["CORSCommandLine"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "cors-example-hummingbird",
+            dependencies: ["CORSCore", "CORSHummingbird", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "examples/hummingbird-app"
+        ),
         .target(
             name: "CORSTestSupport",
             dependencies: [

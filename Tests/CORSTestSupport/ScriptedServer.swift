@@ -11,7 +11,10 @@ public struct RecordedRequest: Sendable {
     public let target: String
     /// The header fields, in order, duplicates kept.
     public let headerFields: HTTPFields
+    /// The body, unless the server was started with `keepBodies: false`.
     public let body: [UInt8]
+    /// How many body bytes arrived.
+    public let bodyCount: Int
 }
 
 /// What the scripted server answers: any status and any header fields, duplicates and odd values included.
@@ -19,11 +22,21 @@ public struct ScriptedResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// The body is `body` repeated this many times (to stream large responses from a small chunk).
+    public var repeatBody: Int
+    /// Seconds to wait before answering (a slow upstream).
+    public var delay: Double
 
     public init(_ status: Int = 200, _ headers: [(String, String)] = [], body: String = "") {
+        self.init(status, headers, bytes: Array(body.utf8))
+    }
+
+    public init(_ status: Int, _ headers: [(String, String)], bytes: [UInt8], repeatBody: Int = 1, delay: Double = 0) {
         self.status = status
         self.headers = headers
-        self.body = Array(body.utf8)
+        self.body = bytes
+        self.repeatBody = repeatBody
+        self.delay = delay
     }
 }
 
@@ -55,7 +68,9 @@ public final class ScriptedServer: Sendable {
     }
 
     /// Starts a server on an ephemeral port of `host`.
-    public static func start(host: String = "127.0.0.1", respond: @escaping Responder) async throws -> ScriptedServer {
+    public static func start(
+        host: String = "127.0.0.1", keepBodies: Bool = true, respond: @escaping Responder
+    ) async throws -> ScriptedServer {
         let server = ServerBox()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -63,7 +78,8 @@ public final class ScriptedServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        Handler(respond: respond, record: { request in server.record(request) }))
+                        Handler(respond: respond, keepBodies: keepBodies, record: { request in server.record(request) })
+                    )
                 }
             }
             .bind(host: host, port: 0).get()
@@ -94,12 +110,18 @@ private final class Handler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = HTTPServerResponsePart
 
     let respond: ScriptedServer.Responder
+    let keepBodies: Bool
     let record: @Sendable (RecordedRequest) -> Void
     var head: HTTPRequestHead?
     var body: [UInt8] = []
+    var bodyCount = 0
 
-    init(respond: @escaping ScriptedServer.Responder, record: @escaping @Sendable (RecordedRequest) -> Void) {
+    init(
+        respond: @escaping ScriptedServer.Responder, keepBodies: Bool,
+        record: @escaping @Sendable (RecordedRequest) -> Void
+    ) {
         self.respond = respond
+        self.keepBodies = keepBodies
         self.record = record
     }
 
@@ -108,8 +130,10 @@ private final class Handler: ChannelInboundHandler, @unchecked Sendable {
         case .head(let head):
             self.head = head
             body = []
+            bodyCount = 0
         case .body(var buffer):
-            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            bodyCount += buffer.readableBytes
+            if keepBodies { body += buffer.readBytes(length: buffer.readableBytes) ?? [] }
         case .end:
             guard let head else { return }
             var fields = HTTPFields()
@@ -119,23 +143,38 @@ private final class Handler: ChannelInboundHandler, @unchecked Sendable {
                 }
             }
             let request = RecordedRequest(
-                method: head.method.rawValue, target: head.uri, headerFields: fields, body: body)
+                method: head.method.rawValue, target: head.uri, headerFields: fields, body: body, bodyCount: bodyCount)
             record(request)
             let response = respond(request)
             var headers = HTTPHeaders()
             for (name, value) in response.headers { headers.add(name: name, value: value) }
             if !headers.contains(name: "content-length") {
-                headers.add(name: "content-length", value: String(response.body.count))
+                headers.add(name: "content-length", value: String(response.body.count * response.repeatBody))
             }
-            let status = HTTPResponseStatus(statusCode: response.status)
-            context.write(
-                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
-                promise: nil)
-            if head.method != .HEAD, !response.body.isEmpty {
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
-            }
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            let responseHead = HTTPResponseHead(
+                version: head.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+            let isHead = head.method == .HEAD
             self.head = nil
+            if response.delay > 0 {
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(response.delay * 1000))) {
+                    let (handler, context) = loopBound.value
+                    handler.write(responseHead, response, isHead: isHead, context: context)
+                }
+            } else {
+                write(responseHead, response, isHead: isHead, context: context)
+            }
         }
+    }
+
+    func write(_ head: HTTPResponseHead, _ response: ScriptedResponse, isHead: Bool, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if !isHead, !response.body.isEmpty {
+            let chunk = ByteBuffer(bytes: response.body)
+            for _ in 0..<response.repeatBody {
+                context.write(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+            }
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }

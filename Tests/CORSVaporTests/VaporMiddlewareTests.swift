@@ -2,10 +2,10 @@ import CORSClient
 import CORSCore
 import CORSTestSupport
 import CORSVapor
+import HTTPTypes
 import Logging
 import Synchronization
 import Testing
-import HTTPTypes
 import Vapor
 import VaporTesting
 
@@ -68,7 +68,9 @@ struct VaporMiddlewareTests {
             #expect(put.result.isReadable && put.preflightStatus == 204)
             #expect(await browserFetch(base + "/items", from: evil).result.failure == .missingAllowOrigin)
             #expect(await browserFetch(base + "/items", from: app, method: "PATCH").preflightStatus == 403)
-            #expect(await browserFetch(base + "/items", from: "null", credentials: .include).result.failure == .missingAllowOrigin)
+            #expect(
+                await browserFetch(base + "/items", from: "null", credentials: .include).result.failure
+                    == .missingAllowOrigin)
         }
     }
 
@@ -102,7 +104,9 @@ struct VaporMiddlewareTests {
             addRoutes(application)
         }) { base in
             let middleware = box.withLock { $0 }!
-            #expect(throws: CORSPolicyError.self) { try middleware.reconfigure(CORSPolicy.Configuration(allowOrigins: [])) }
+            #expect(throws: CORSPolicyError.self) {
+                try middleware.reconfigure(CORSPolicy.Configuration(allowOrigins: []))
+            }
             #expect(await browserFetch(base + "/items", from: app).result.isReadable)
             let client = CORSClient(timeoutSeconds: 10)
             try await withThrowingTaskGroup(of: [String].self) { group in
@@ -112,7 +116,8 @@ struct VaporMiddlewareTests {
                 }
                 for _ in 0..<100 {
                     group.addTask {
-                        await browserFetch(base + "/items", from: app, client: client).received("Access-Control-Allow-Origin")
+                        await browserFetch(base + "/items", from: app, client: client).received(
+                            "Access-Control-Allow-Origin")
                     }
                 }
                 for try await values in group { #expect(values == [] || values == [app]) }
@@ -131,7 +136,9 @@ struct VaporMiddlewareTests {
             addRoutes(application)
         }) { base in
             let outcome = await browserFetch(base + "/items", from: app, method: "PATCH")
-            #expect(outcome.result.preflight?.response?.headerFields.contains(where: { $0.value.contains("method") }) == false)
+            #expect(
+                outcome.result.preflight?.response?.headerFields.contains(where: { $0.value.contains("method") })
+                    == false)
         }
         #expect(recorder.messages.contains { $0.contains("[method-not-allowed]") })
     }

@@ -9,7 +9,8 @@ import Vapor
 @Suite("CORSVapor: regressions against Vapor's built-in CORSMiddleware")
 struct VaporRegressionTests {
     static func builtIn(
-        _ origin: CORSMiddleware.AllowOriginSetting, credentials: Bool = false, at position: Middlewares.Position = .beginning
+        _ origin: CORSMiddleware.AllowOriginSetting, credentials: Bool = false,
+        at position: Middlewares.Position = .beginning
     ) -> (Application) -> Void {
         { application in
             let configuration = CORSMiddleware.Configuration(
@@ -85,7 +86,8 @@ struct VaporRegressionTests {
             #expect(await browserFetch(base + "/api/items", from: app, method: "PUT").preflightStatus == 404)
         }
         let scoped = try CORSPolicy(
-            allowOrigins: ["https://nobody.example"], routes: [.init(pathPrefix: "/api", allowOrigins: [app], allowMethods: ["PUT"])])
+            allowOrigins: ["https://nobody.example"],
+            routes: [.init(pathPrefix: "/api", allowOrigins: [app], allowMethods: ["PUT"])])
         try await withVapor({ application in
             application.useCORS(scoped)
             addRoutes(application.grouped("api"))

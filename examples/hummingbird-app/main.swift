@@ -14,8 +14,9 @@ let router = Router()
 // First, on the router itself, so it also answers preflights to paths and methods with no route.
 router.add(middleware: CORSPolicyMiddleware(policy, debugLogger: logger))
 router.get("/api/items") { _, _ -> Response in
-    Response(status: .ok, headers: [.contentType: "application/json", .init("X-Total-Count")!: "2"],
-             body: .init(byteBuffer: .init(string: #"[{"id":1},{"id":2}]"#)))
+    Response(
+        status: .ok, headers: [.contentType: "application/json", .init("X-Total-Count")!: "2"],
+        body: .init(byteBuffer: .init(string: #"[{"id":1},{"id":2}]"#)))
 }
 router.put("/api/items/:id") { _, context in "updated \(context.parameters.get("id") ?? "")" }
 router.get("/public/status") { _, _ in "ok" }

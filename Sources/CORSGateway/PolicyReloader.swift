@@ -1,0 +1,78 @@
+public import CORSCore
+public import Logging
+public import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reloads the policy file on SIGHUP and when the file changes (its size or modification time, checked every
+/// `interval`). A new policy is validated first; an invalid one is refused with all its diagnostics in the log, and
+/// the policy in force keeps serving.
+public struct PolicyReloader: Service {
+    let path: String
+    let state: CORSPolicyState
+    let logger: Logger
+    let interval: Duration?
+
+    /// - Parameter interval: how often to check the file for changes; `nil` reloads on SIGHUP only.
+    public init(path: String, state: CORSPolicyState, logger: Logger, interval: Duration? = .seconds(1)) {
+        self.path = path
+        self.state = state
+        self.logger = logger
+        self.interval = interval
+    }
+
+    /// Reads the file and, when it is valid, puts it in force; returns whether it did.
+    @discardableResult
+    public func reload(reason: String) -> Bool {
+        do {
+            state.reconfigure(try CORSPolicy(contentsOf: path))
+            logger.info("CORS policy reloaded from \(path) (\(reason))")
+            return true
+        } catch {
+            logger.error("CORS policy in \(path) refused (\(reason)); the previous policy keeps serving")
+            for diagnostic in error.diagnostics { logger.error("  \(diagnostic.description)") }
+            return false
+        }
+    }
+
+    public func run() async throws {
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    reload(reason: "SIGHUP")
+                }
+            }
+            if let interval {
+                group.addTask {
+                    var last = Self.fingerprint(path)
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: interval)
+                        let current = Self.fingerprint(path)
+                        if current != last {
+                            last = current
+                            reload(reason: "the file changed")
+                        }
+                    }
+                }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// Size and modification time, or nil when the file cannot be read.
+    static func fingerprint(_ path: String) -> [Int]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+            return [Int(info.st_size), Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec)]
+        #else
+            return [Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        #endif
+    }
+}

@@ -1,0 +1,181 @@
+import AsyncHTTPClient
+import CORSClient
+import CORSCore
+import CORSTestSupport
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// `cors serve` as a separate process: what only a real process shows (peak memory, signals).
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    let output = Pipe()
+    let base: String
+    private let lines: AsyncStream<String>.Iterator
+
+    init(_ arguments: [String]) async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        process.executableURL = root.appendingPathComponent(".build/debug/cors")
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--json"] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                continuation.finish()
+                return
+            }
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+                continuation.yield(String(line))
+            }
+        }
+        var iterator = stream.makeAsyncIterator()
+        var found: String?
+        while let line = await iterator.next() {
+            if let range = line.firstRange(of: #"{"listening":""#) {
+                found = String(line[range.upperBound...].prefix { $0 != "\"" })
+                break
+            }
+        }
+        base = found ?? ""
+        lines = iterator
+    }
+
+    /// Waits (up to `seconds`) for an output line containing `text`.
+    func waitForLine(containing text: String, seconds: Double = 10) async -> Bool {
+        var iterator = lines
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            guard let line = await iterator.next() else { return false }
+            if line.contains(text) { return true }
+        }
+        return false
+    }
+
+    /// Peak resident memory in KiB (Linux).
+    var peakResidentKiB: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
+func temporaryPolicy(_ text: String) throws -> String {
+    let path = NSTemporaryDirectory() + "cors-policy-\(UUID().uuidString).json"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+let policyText =
+    #"{"allowOrigins": ["https://app.example.com"], "allowMethods": ["PUT"], "allowHeaders": ["content-type"]}"#
+
+@Suite("cors serve as a process", .serialized)
+struct ServeProcessTests {
+    /// 100 MiB up and 100 MiB down through the gateway; its peak memory stays far below the body size.
+    @Test func streamsLargeBodiesWithBoundedMemory() async throws {
+        let chunk = [UInt8](repeating: 0x61, count: 64 * 1024)
+        let chunks = 1600  // 100 MiB
+        let upstream = try await ScriptedServer.start(keepBodies: false) { request in
+            if request.method == "POST" { return ScriptedResponse(200, [], body: String(request.bodyCount)) }
+            return ScriptedResponse(
+                200, [("Content-Type", "application/octet-stream")], bytes: chunk, repeatBody: chunks)
+        }
+        let gateway = try await ServeProcess([
+            "--policy", try temporaryPolicy(policyText), "--upstream", upstream.origin,
+        ])
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let idle = gateway.peakResidentKiB
+
+        var upload = HTTPClientRequest(url: gateway.base + "/upload")
+        upload.method = .POST
+        upload.headers.add(name: "Origin", value: "https://app.example.com")
+        let body = AsyncStream<ByteBuffer> { continuation in
+            for _ in 0..<chunks { continuation.yield(ByteBuffer(bytes: chunk)) }
+            continuation.finish()
+        }
+        upload.body = .stream(body, length: .known(Int64(chunk.count * chunks)))
+        let uploaded = try await client.execute(upload, timeout: .seconds(120))
+        let count = String(buffer: try await uploaded.body.collect(upTo: 1024))
+        #expect(count == String(chunk.count * chunks))
+
+        var download = HTTPClientRequest(url: gateway.base + "/download")
+        download.headers.add(name: "Origin", value: "https://app.example.com")
+        let downloaded = try await client.execute(download, timeout: .seconds(120))
+        #expect(downloaded.headers.first(name: "Access-Control-Allow-Origin") == "https://app.example.com")
+        var received = 0
+        for try await buffer in downloaded.body { received += buffer.readableBytes }
+        #expect(received == chunk.count * chunks)
+
+        let peak = gateway.peakResidentKiB
+        print(
+            "cors serve peak resident memory: \(idle / 1024) MiB idle, \(peak / 1024) MiB after 100 MiB up and 100 MiB down"
+        )
+        #expect(peak > 0 && peak < 80 * 1024, "peak \(peak) KiB")
+        try await client.shutdown()
+        gateway.stop()
+        try await upstream.shutdown()
+    }
+
+    @Test func reloadsOnSIGHUPAndRefusesInvalidPolicies() async throws {
+        let path = try temporaryPolicy(policyText)
+        let gateway = try await ServeProcess(["--policy", path, "--watch-interval", "0"])
+        let other = "https://other.example.com"
+        #expect(!(await browserFetch(gateway.base + "/x", from: other).result.isReadable))
+        try policyText.replacing("https://app.example.com", with: other).write(
+            toFile: path, atomically: true, encoding: .utf8)
+        gateway.signal(SIGHUP)
+        #expect(await gateway.waitForLine(containing: "reloaded from \(path) (SIGHUP)"))
+        #expect(await browserFetch(gateway.base + "/x", from: other).result.isReadable)
+
+        try #"{"allowOrigins": ["null"]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        gateway.signal(SIGHUP)
+        #expect(await gateway.waitForLine(containing: "refused (SIGHUP)"))
+        #expect(await browserFetch(gateway.base + "/x", from: other).result.isReadable, "the old policy serves")
+        gateway.stop()
+    }
+
+    @Test func sigtermLetsInFlightRequestsFinish() async throws {
+        let upstream = try await ScriptedServer.start { _ in
+            ScriptedResponse(200, [], bytes: Array("done".utf8), delay: 1)
+        }
+        let gateway = try await ServeProcess([
+            "--policy", try temporaryPolicy(policyText), "--upstream", upstream.origin,
+        ])
+        async let slow = browserFetch(gateway.base + "/slow", from: "https://app.example.com")
+        try await Task.sleep(for: .milliseconds(300))
+        gateway.signal(SIGTERM)
+        let outcome = await slow
+        #expect(outcome.result.status == 200 && outcome.body == Array("done".utf8))
+        gateway.process.waitUntilExit()
+        #expect(gateway.process.terminationStatus == 0)
+        try await upstream.shutdown()
+    }
+
+    @Test func refusesToStartWithAnInvalidPolicy() async throws {
+        let process = Process()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        process.executableURL = root.appendingPathComponent(".build/debug/cors")
+        process.arguments = [
+            "serve", "--policy", try temporaryPolicy(#"{"allowOrigins": ["*"], "allowCredentials": true}"#),
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(output.contains("[wildcard-origin-with-credentials]"))
+    }
+}

@@ -61,3 +61,17 @@ struct LintCodeTests {
         #expect(report.exitCode == (code == .unreadableFile || code == .invalidJSON ? 2 : 1))
     }
 }
+
+@Suite("The example policies")
+struct ExamplePolicyTests {
+    static let examples = String(#filePath.split(separator: "/Tests/").first ?? "") + "/examples/"
+
+    @Test(arguments: ["policy.json", "public-api.json", "spa-with-cookies.json"])
+    func valid(file: String) {
+        #expect(CORSPolicy.diagnostics(contentsOf: Self.examples + file).isEmpty)
+    }
+
+    @Test func brokenExampleShowsNineProblems() {
+        #expect(CORSPolicy.diagnostics(contentsOf: Self.examples + "broken-policy.json").count == 9)
+    }
+}

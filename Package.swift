@@ -143,6 +143,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BrowserConformanceTests",
+            dependencies: [
+                "CORSClient", "CORSCore", "CORSHummingbird", "CORSTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CORSCommandLineTests",
             dependencies: [
                 "CORSCommandLine", "CORSCore", "CORSClient", "CORSTestSupport",

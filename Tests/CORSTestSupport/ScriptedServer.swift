@@ -145,10 +145,13 @@ private final class Handler: ChannelInboundHandler, @unchecked Sendable {
             let request = RecordedRequest(
                 method: head.method.rawValue, target: head.uri, headerFields: fields, body: body, bodyCount: bodyCount)
             record(request)
-            let response = respond(request)
+            var response = respond(request)
+            if response.status == 204 || response.status == 304 || response.status < 200 {
+                response.body = []  // these responses have no body (RFC 9110 §15.3.5, §15.4.5)
+            }
             var headers = HTTPHeaders()
             for (name, value) in response.headers { headers.add(name: name, value: value) }
-            if !headers.contains(name: "content-length") {
+            if !headers.contains(name: "content-length"), response.status != 204, response.status != 304 {
                 headers.add(name: "content-length", value: String(response.body.count * response.repeatBody))
             }
             let responseHead = HTTPResponseHead(

@@ -231,8 +231,10 @@ public struct BrowserFetch: Sendable {
             check(true, "Access-Control-Allow-Methods allows \(method.rawValue).")
         }
         func listed(_ name: String) -> Bool { names.contains { ASCII.equalsIgnoringCase($0.utf8, name.utf8) } }
-        if headers.contains(.authorization), !listed("authorization") {
-            let wildcard = names.contains("*") && !credentialsInclude
+        let wildcard = names.contains("*") && !credentialsInclude
+        if headers.contains(.authorization), !listed("authorization"),
+            !(wildcard && profile.authorizationCoveredByWildcard)
+        {
             return fail(wildcard ? .authorizationNotCoveredByWildcard : .headerNotAllowed, detail: "authorization")
         }
         for name in unsafeNames where !listed(name) && (credentialsInclude || !names.contains("*")) {
@@ -384,7 +386,7 @@ public struct BrowserFetch: Sendable {
 
     private mutating func fail(_ failure: CORSFailure, detail: String?) -> Action {
         phase = .done
-        if preflighted, tainting == .cors, let cache, !urlList.isEmpty {
+        if preflighted, tainting == .cors, profile.clearsCacheOnFailure, let cache, !urlList.isEmpty {
             cache.clear(origin: serializedOrigin, url: currentURL.serialization)
         }
         var text = failure.summary + (detail.map { " Received: `\($0)`." } ?? "")

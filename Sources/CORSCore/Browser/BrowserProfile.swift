@@ -23,10 +23,17 @@ public struct BrowserProfile: Sendable, Hashable {
     /// Whether a new preflight replaces everything cached for the same origin and URL (Chromium, WebKit) rather
     /// than adding entries per method and header name (the spec, Firefox).
     public var preflightReplacesCacheEntries: Bool
+    /// Whether `Access-Control-Allow-Headers: *` (without credentials) also covers `Authorization`. The spec says
+    /// no (#cors-non-wildcard-request-header-name); Chromium 156 says yes (see the README's divergences).
+    public var authorizationCoveredByWildcard: Bool
+    /// Whether a preflighted fetch that fails clears what the cache holds for its origin and URL (the spec's
+    /// "clear cache entries"); Chromium keeps them.
+    public var clearsCacheOnFailure: Bool
 
     public init(
         name: String, maximumMaxAge: Int, defaultMaxAge: Int = 5, invalidMaxAge: InvalidMaxAge,
-        negativeMaxAge: InvalidMaxAge = .doNotCache, preflightReplacesCacheEntries: Bool
+        negativeMaxAge: InvalidMaxAge = .doNotCache, preflightReplacesCacheEntries: Bool,
+        authorizationCoveredByWildcard: Bool = false, clearsCacheOnFailure: Bool = true
     ) {
         self.name = name
         self.maximumMaxAge = maximumMaxAge
@@ -34,11 +41,16 @@ public struct BrowserProfile: Sendable, Hashable {
         self.invalidMaxAge = invalidMaxAge
         self.negativeMaxAge = negativeMaxAge
         self.preflightReplacesCacheEntries = preflightReplacesCacheEntries
+        self.authorizationCoveredByWildcard = authorizationCoveredByWildcard
+        self.clearsCacheOnFailure = clearsCacheOnFailure
     }
 
-    /// Chromium: preflights cached for at most 2 hours; a new preflight replaces the cached result.
+    /// Chromium, as measured against Chromium 156 by the real-browser suite: preflights cached for at most 2 hours,
+    /// a new preflight replaces the cached result, a failed fetch leaves the cache alone, and `*` in
+    /// `Access-Control-Allow-Headers` covers `Authorization`.
     public static let chromium = BrowserProfile(
-        name: "chromium", maximumMaxAge: 7200, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true)
+        name: "chromium", maximumMaxAge: 7200, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true,
+        authorizationCoveredByWildcard: true, clearsCacheOnFailure: false)
     /// Firefox: at most 24 hours; any non-digit in max-age disables caching; entries merge across preflights.
     public static let firefox = BrowserProfile(
         name: "firefox", maximumMaxAge: 86_400, invalidMaxAge: .doNotCache, preflightReplacesCacheEntries: false)

@@ -59,7 +59,8 @@ public final class PreflightCache: Sendable {
     }
 
     /// Whether a cached preflight allows the request-header `name` (any case; `*` from a preflight without
-    /// credentials covers every name but `authorization`).
+    /// credentials covers every name but `authorization` — in Chromium too, whose cache lookups keep this rule even
+    /// where its preflight check does not).
     ///
     /// https://fetch.spec.whatwg.org/#concept-cache-match-header
     public func allowsHeader(_ name: String, origin: String, url: String, credentials: Bool) -> Bool {

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Headless Chromium (Debian's `chromium-headless-shell`): loads a page, lets its script run, returns the DOM.
+enum Chromium {
+    static let candidates = ["/usr/bin/chromium-headless-shell", "/usr/lib/chromium/chromium-headless-shell"]
+
+    static var binary: String? {
+        candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Whether the suite must run: Chromium is installed, or this is CI (where a missing browser is a failure).
+    static var shouldRun: Bool {
+        binary != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+    }
+
+    /// Loads `url` and returns the serialized DOM once the page's script has finished (or `seconds` passed).
+    static func dumpDOM(_ url: String, seconds: Int = 60) throws -> String {
+        guard let binary else {
+            throw ChromiumMissing()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--virtual-time-budget=\(seconds * 1000)", "--dump-dom", url,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds + 30), execute: killer)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        killer.cancel()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The text of the element `<pre id="out">`, unescaped.
+    static func output(of dom: String) -> String? {
+        guard let start = dom.firstRange(of: "<pre id=\"out\">"), let end = dom.firstRange(of: "</pre>") else {
+            return nil
+        }
+        return String(dom[start.upperBound..<end.lowerBound]).replacing("&quot;", with: "\"").replacing(
+            "&lt;", with: "<"
+        )
+        .replacing("&gt;", with: ">").replacing("&amp;", with: "&")
+    }
+}
+
+struct ChromiumMissing: Error, CustomStringConvertible {
+    var description: String {
+        "chromium-headless-shell is not installed: `apt-get install -y chromium-headless-shell` (scripts/test.sh does it)"
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so that every run generates the same cases from the same seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

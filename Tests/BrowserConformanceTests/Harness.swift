@@ -1,0 +1,143 @@
+import CORSClient
+import CORSCore
+import CORSTestSupport
+import HTTPTypes
+import Synchronization
+
+/// What a page reported for one fetch.
+struct PageResult: Sendable, Equatable {
+    var ok: Bool
+    var status: Int
+    var headers: [String]
+}
+
+/// Loopback servers on three origins' worth of hosts and ports, serving the batch pages and answering every case.
+final class Harness: Sendable {
+    let servers: [ScriptedServer]
+    let origins: [String]
+    private let cases = Mutex<[Int: ConformanceCase]>([:])
+    private let pages = Mutex<[String: String]>([:])
+
+    private init(servers: [ScriptedServer], origins: [String]) {
+        self.servers = servers
+        self.origins = origins
+    }
+
+    static func start() async throws -> Harness {
+        let box = Mutex<Harness?>(nil)
+        let responder: ScriptedServer.Responder = { request in
+            guard let harness = box.withLock({ $0 }) else { return ScriptedResponse(503) }
+            return harness.respond(request)
+        }
+        let a = try await ScriptedServer.start(respond: responder)
+        let b = try await ScriptedServer.start(respond: responder)
+        let c = try await ScriptedServer.start(host: "::1", respond: responder)
+        let origins = [
+            "http://127.0.0.1:\(a.port)", "http://localhost:\(a.port)", "http://127.0.0.1:\(b.port)",
+            "http://localhost:\(b.port)", "http://[::1]:\(c.port)",
+        ]
+        let harness = Harness(servers: [a, b, c], origins: origins)
+        box.withLock { $0 = harness }
+        return harness
+    }
+
+    func shutdown() async throws {
+        for server in servers { try await server.shutdown() }
+    }
+
+    func register(_ batch: [ConformanceCase]) {
+        cases.withLock { table in for item in batch { table[item.id] = item } }
+    }
+
+    func addPage(_ path: String, html: String) {
+        pages.withLock { $0[path] = html }
+    }
+
+    /// Every request received for a case under `prefix` (`c` for Chromium, `m` for the model).
+    func requests(prefix: String, id: Int) -> [RecordedRequest] {
+        servers.flatMap(\.requests).filter {
+            $0.target == "/\(prefix)/\(id)" || $0.target == "/\(prefix)/\(id)/final"
+        }
+    }
+
+    private func respond(_ request: RecordedRequest) -> ScriptedResponse {
+        if let html = pages.withLock({ $0[request.target] }) {
+            return ScriptedResponse(200, [("Content-Type", "text/html; charset=utf-8")], body: html)
+        }
+        let parts = request.target.split(separator: "/")
+        guard parts.count >= 2, let id = Int(parts[1]), let item = cases.withLock({ $0[id] }) else {
+            return ScriptedResponse(404)
+        }
+        let origin = request.headerFields[.origin] ?? ""
+        if request.method == "OPTIONS" { return item.preflight.response(origin: origin) }
+        if let hop = item.redirectHop, let next = item.redirectTo, parts.count == 2 {
+            var response = hop.response(origin: origin, extra: [("Location", "\(next)/\(parts[0])/\(id)/final")])
+            response.status = 302
+            return response
+        }
+        return item.actual.response(origin: origin)
+    }
+
+    /// The page that runs `batch` with `fetch` and writes what it could read into `<pre id="out">`.
+    static func page(for batch: [ConformanceCase], path: (ConformanceCase) -> String) -> String {
+        let entries = batch.map { item -> String in
+            let headers = JSONText.array(
+                item.headers.map { JSONText.array([JSONText.string($0.0), JSONText.string($0.1)]) })
+            return JSONText.array([
+                String(item.id), JSONText.string(item.target + path(item)), JSONText.string(item.method), headers,
+                JSONText.string(item.credentials.rawValue), String(item.repeats),
+            ])
+        }
+        return """
+            <!doctype html><html><body><pre id="out">pending</pre><script>
+            const cases = \(JSONText.array(entries));
+            (async () => {
+              const results = {};
+              for (const [id, url, method, headers, credentials, repeats] of cases) {
+                results[id] = [];
+                for (let i = 0; i < repeats; i++) {
+                  try {
+                    const response = await fetch(url, {method, headers, credentials, mode: "cors"});
+                    await response.text();
+                    results[id].push({ok: true, status: response.status, headers: [...response.headers.keys()].sort()});
+                  } catch (error) {
+                    results[id].push({ok: false, status: 0, headers: []});
+                  }
+                }
+              }
+              document.getElementById("out").textContent = JSON.stringify(results);
+            })();
+            </script></body></html>
+            """
+    }
+}
+
+/// Parses the page's `{"id": [{ok, status, headers}]}` output (a tiny reader for exactly that shape).
+func parseResults(_ text: String) -> [Int: [PageResult]] {
+    var results: [Int: [PageResult]] = [:]
+    var rest = Substring(text)
+    while let keyStart = rest.firstIndex(of: "\""),
+        let keyEnd = rest[rest.index(after: keyStart)...].firstIndex(of: "\""),
+        let id = Int(rest[rest.index(after: keyStart)..<keyEnd]), let listEnd = rest[keyEnd...].firstRange(of: "}]")
+    {
+        let list = rest[keyEnd..<listEnd.upperBound]
+        var entries: [PageResult] = []
+        for entry in list.split(separator: "{").dropFirst() {
+            let ok = entry.contains("\"ok\":true")
+            let status =
+                Int(entry.firstRange(of: "\"status\":").map { entry[$0.upperBound...].prefix { $0.isNumber } } ?? "")
+                ?? 0
+            var headers: [String] = []
+            if let open = entry.firstRange(of: "\"headers\":["),
+                let close = entry[open.upperBound...].firstIndex(of: "]")
+            {
+                headers = entry[open.upperBound..<close].split(separator: ",").map { String($0.filter { $0 != "\"" }) }
+                    .filter { !$0.isEmpty }
+            }
+            entries.append(PageResult(ok: ok, status: status, headers: headers))
+        }
+        results[id] = entries
+        rest = rest[listEnd.upperBound...]
+    }
+    return results
+}

@@ -12,6 +12,21 @@ if [[ "${1:-}" == "--coverage" ]]; then
     shift
 fi
 
+# The real-browser suite needs headless Chromium (Debian's chromium-headless-shell): install it when missing.
+if ! command -v chromium-headless-shell > /dev/null 2>&1; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null 2>&1; then
+        echo "== installing chromium-headless-shell =="
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell) || true
+    fi
+fi
+if ! command -v chromium-headless-shell > /dev/null 2>&1; then
+    if [[ "${CI:-}" == "true" ]]; then
+        echo "error: chromium-headless-shell is missing and could not be installed; the browser suite cannot run" >&2
+        exit 1
+    fi
+    echo "warning: chromium-headless-shell is missing: the real-browser suite is skipped" >&2
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 summarize() {

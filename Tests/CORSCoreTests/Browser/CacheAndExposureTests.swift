@@ -249,3 +249,41 @@ struct PreTrafficTests {
         #expect(Set(CORSFailure.allCases.map(\.summary)).count == CORSFailure.allCases.count)
     }
 }
+
+@Suite("Browser: Chromium's divergences, as profiles")
+struct ProfileDivergenceTests {
+    /// Measured in Chromium 156 by the real-browser suite: `*` in Allow-Headers covers Authorization (spec: no).
+    @Test func authorizationUnderWildcard() {
+        let server = PreflightServer(allowHeaders: "*")
+        let request = WPT.request(WPT.R + "/p", headers: [("Authorization", "x")])
+        #expect(runFetch(request, profile: .chromium, respond: server.respond).isReadable)
+        for profile in [BrowserProfile.spec, .firefox, .webkit] {
+            #expect(
+                runFetch(request, profile: profile, respond: server.respond).failure
+                    == .authorizationNotCoveredByWildcard)
+        }
+    }
+
+    /// Chromium keeps cached preflights when the actual request then fails; the spec clears them.
+    @Test func cacheAfterAFailedFetch() {
+        for (profile, preflights) in [(BrowserProfile.chromium, 1), (.spec, 2)] {
+            let cache = PreflightCache(clock: ManualClock().now)
+            var count = 0
+            for _ in 0..<2 {
+                _ = runFetch(WPT.request(WPT.R + "/p", method: "PUT"), profile: profile, cache: cache) { request in
+                    if request.isPreflight {
+                        count += 1
+                        return response(
+                            204,
+                            [
+                                ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "PUT"),
+                                ("Access-Control-Max-Age", "60"),
+                            ])
+                    }
+                    return response(400)
+                }
+            }
+            #expect(count == preflights, "\(profile.name)")
+        }
+    }
+}

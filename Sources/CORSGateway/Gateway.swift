@@ -23,6 +23,7 @@ public enum Gateway {
     ) -> some ApplicationProtocol {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: CORSPolicyMiddleware(state: state, debugLogger: corsLogger))
+        router.add(middleware: CrossOriginProtectionMiddleware(policyState: state, logger: corsLogger))
         let handler: @Sendable (Request, GatewayContext) async throws -> Response = { request, context in
             if let proxy { return try await proxy.respond(to: request, context: context) }
             return try await EchoResponder.respond(to: request, context: context)

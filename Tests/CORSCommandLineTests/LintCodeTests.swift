@@ -41,6 +41,11 @@ struct LintCodeTests {
         .duplicateRoutePrefix:
             #"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/a"}, {"pathPrefix": "/a/"}]}"#,
         .invalidJSON: #"{"allowOrigins": [}"#,
+        .wildcardTrustedOrigin:
+            #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {"trustedOrigins": ["*"]}}"#,
+        .invalidExemptPath: #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {"exempt": ["hooks"]}}"#,
+        .invalidPublicOrigin:
+            #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {"publicOrigin": "a.example"}}"#,
         .unknownKey: #"{"allowOrigins": ["https://a.example"], "alowHeaders": []}"#,
         .wrongType: #"{"allowOrigins": ["https://a.example"], "maxAge": "600"}"#,
         .missingKey: #"{"allowOrigins": ["https://a.example"], "routes": [{"maxAge": 5}]}"#,

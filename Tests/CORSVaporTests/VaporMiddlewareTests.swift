@@ -155,3 +155,33 @@ final class LogRecorder: LogHandler, @unchecked Sendable {
     }
     func log(event: LogEvent) { lock.withLock { $0.append(event.message.description) } }
 }
+
+@Suite("CORSVapor: CrossOriginProtectionMiddleware")
+struct VaporProtectionTests {
+    @Test func refusesCrossSiteStateChangesAfterCORS() async throws {
+        try await withApp(configure: { application in
+            application.useCrossOriginProtection(
+                try CrossOriginProtection(.init(trustedOrigins: ["https://partner.example"])))
+            application.useCORS(try CORSPolicy(allowOrigins: [app, "https://partner.example"]))
+            application.post("transfer") { _ in "moved" }
+        }) { application in
+            try await application.testing().test(
+                .POST, "transfer", headers: ["Origin": app, "Sec-Fetch-Site": "cross-site"]
+            ) { response in
+                #expect(response.status == .forbidden, "CORS lets app read, not change state")
+                #expect(response.body.string.contains("[cross-site-request]"))
+                #expect(response.headers.first(name: "Access-Control-Allow-Origin") == app, "the 403 is readable")
+                #expect(response.headers[canonicalForm: "Vary"].contains("Sec-Fetch-Site"))
+            }
+            try await application.testing().test(
+                .POST, "transfer", headers: ["Origin": "https://partner.example", "Sec-Fetch-Site": "cross-site"]
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await application.testing().test(.POST, "transfer", headers: ["Sec-Fetch-Site": "same-origin"]) {
+                response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}

@@ -28,6 +28,8 @@ extension CORSPolicy {
         public var dangerouslyAllowPublicSuffixWildcardsWithCredentials: Bool
         /// Policies for path prefixes; the longest matching prefix wins, and unset fields inherit from here.
         public var routes: [Route]
+        /// Cross-origin request forgery protection to run with the policy (see ``CrossOriginProtection``).
+        public var crossOriginProtection: CrossOriginProtection.Configuration?
 
         public init(
             allowOrigins: [String],
@@ -39,7 +41,8 @@ extension CORSPolicy {
             preflightSuccessStatus: Int = 204,
             dangerouslyAllowInsecureOriginsWithCredentials: Bool = false,
             dangerouslyAllowPublicSuffixWildcardsWithCredentials: Bool = false,
-            routes: [Route] = []
+            routes: [Route] = [],
+            crossOriginProtection: CrossOriginProtection.Configuration? = nil
         ) {
             self.allowOrigins = allowOrigins
             self.allowMethods = allowMethods
@@ -52,6 +55,7 @@ extension CORSPolicy {
             self.dangerouslyAllowPublicSuffixWildcardsWithCredentials =
                 dangerouslyAllowPublicSuffixWildcardsWithCredentials
             self.routes = routes
+            self.crossOriginProtection = crossOriginProtection
         }
     }
 

@@ -2,7 +2,7 @@ extension CORSPolicy.Configuration {
     static let keys = [
         "allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", "allowCredentials", "maxAge",
         "preflightSuccessStatus", "dangerouslyAllowInsecureOriginsWithCredentials",
-        "dangerouslyAllowPublicSuffixWildcardsWithCredentials", "routes",
+        "dangerouslyAllowPublicSuffixWildcardsWithCredentials", "routes", "crossOriginProtection",
     ]
 
     /// Reads a policy file (the JSON format in DESIGN.md). Unknown keys, duplicate keys and values of the wrong
@@ -45,6 +45,8 @@ extension CORSPolicy.Configuration {
                 case "dangerouslyAllowPublicSuffixWildcardsWithCredentials":
                     configuration.dangerouslyAllowPublicSuffixWildcardsWithCredentials =
                         reader.bool(value, at: key) ?? false
+                case "crossOriginProtection":
+                    configuration.crossOriginProtection = reader.protection(value, at: key)
                 case "routes":
                     guard case .array(let items) = value else {
                         reader.wrongType(value, expected: "an array of route objects", at: key)
@@ -152,9 +154,36 @@ private struct JSONFieldReader {
         return number
     }
 
+    mutating func protection(_ value: JSON, at path: String) -> CrossOriginProtection.Configuration? {
+        guard let members = object(value, at: path) else { return nil }
+        checkKeys(
+            members, allowed: ["enabled", "trustedOrigins", "exempt", "reportOnly", "allowSameSite", "publicOrigin"],
+            at: path)
+        var settings = CrossOriginProtection.Configuration()
+        for (key, value) in members {
+            let keyPath = path + "." + key
+            switch key {
+            case "enabled": settings.enabled = bool(value, at: keyPath) ?? true
+            case "trustedOrigins": settings.trustedOrigins = strings(value, at: keyPath) ?? []
+            case "exempt": settings.exempt = strings(value, at: keyPath) ?? []
+            case "reportOnly": settings.reportOnly = bool(value, at: keyPath) ?? false
+            case "allowSameSite": settings.allowSameSite = bool(value, at: keyPath) ?? false
+            case "publicOrigin":
+                guard case .string(let origin) = value else {
+                    wrongType(value, expected: "a string", at: keyPath)
+                    continue
+                }
+                settings.publicOrigin = origin
+            default: break
+            }
+        }
+        return settings
+    }
+
     mutating func route(_ value: JSON, at path: String) -> CORSPolicy.Route? {
         guard let members = object(value, at: path) else { return nil }
-        let keys = ["pathPrefix"] + CORSPolicy.Configuration.keys.filter { $0 != "routes" }
+        let keys =
+            ["pathPrefix"] + CORSPolicy.Configuration.keys.filter { $0 != "routes" && $0 != "crossOriginProtection" }
         checkKeys(members, allowed: keys, at: path)
         var route = CORSPolicy.Route(pathPrefix: "")
         var hasPrefix = false

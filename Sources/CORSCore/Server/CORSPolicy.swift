@@ -20,6 +20,8 @@ public struct CORSPolicy: Sendable {
     let root: CompiledRules
     /// Route prefixes (without a trailing `/`), longest first, so the first match is the most specific.
     let routes: [(prefix: String, rules: CompiledRules)]
+    /// The cross-origin protection the policy file asks for, if any.
+    public let crossOriginProtection: CrossOriginProtection?
 
     /// Validates `configuration`; throws every problem at once.
     public init(_ configuration: Configuration) throws(CORSPolicyError) {
@@ -52,7 +54,12 @@ public struct CORSPolicy: Sendable {
                         fix: route.pathPrefix.hasPrefix("/") ? nil : "write `/\(route.pathPrefix)`"))
             }
         }
+        var protection: CrossOriginProtection?
+        if let settings = configuration.crossOriginProtection {
+            protection = CrossOriginProtection(settings, pathPrefix: "crossOriginProtection.", problems: &diagnostics)
+        }
         guard diagnostics.isEmpty else { throw CORSPolicyError(diagnostics: diagnostics) }
+        self.crossOriginProtection = protection
         self.configuration = configuration
         self.root = root
         self.routes = routes.sorted { $0.prefix.utf8.count > $1.prefix.utf8.count }

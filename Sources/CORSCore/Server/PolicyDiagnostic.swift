@@ -34,6 +34,10 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
         case invalidPreflightStatus = "invalid-preflight-status"
         case invalidRoutePrefix = "invalid-route-prefix"
         case duplicateRoutePrefix = "duplicate-route-prefix"
+        // Cross-origin protection
+        case wildcardTrustedOrigin = "wildcard-trusted-origin"
+        case invalidExemptPath = "invalid-exempt-path"
+        case invalidPublicOrigin = "invalid-public-origin"
         // The policy file
         case invalidJSON = "invalid-json"
         case unknownKey = "unknown-key"

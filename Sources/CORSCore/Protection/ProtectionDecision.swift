@@ -1,0 +1,71 @@
+public import HTTPTypes
+
+/// Whether a request may reach the handler, and why.
+public struct ProtectionDecision: Sendable, Hashable {
+    /// Why. Stable codes for logs: ``code``.
+    public enum Reason: String, Sendable, Hashable {
+        case disabled = "disabled"
+        case safeMethod = "safe-method"
+        case trustedOrigin = "trusted-origin"
+        case exemptPath = "exempt-path"
+        case sameOrigin = "same-origin"
+        case sameSite = "same-site"
+        case noBrowserMetadata = "no-browser-metadata"
+        case malformedOrigin = "malformed-origin"
+        case sameSiteRequest = "same-site-request"
+        case crossSiteRequest = "cross-site-request"
+        case unknownFetchSite = "unknown-sec-fetch-site"
+        case nullOrigin = "null-origin"
+        case originMismatch = "origin-mismatch"
+    }
+
+    public let reason: Reason
+    /// Whether the check refuses the request (even in report-only mode, where it still goes through).
+    public let refused: Bool
+    let reportOnly: Bool
+
+    /// Whether the request goes on to the handler.
+    public var isAllowed: Bool { !refused || reportOnly }
+
+    /// The stable reason code.
+    public var code: String { reason.rawValue }
+
+    /// The 403 to answer a refused request with, or `nil` when it goes on.
+    public var rejectionResponse: HTTPResponse? {
+        guard !isAllowed else { return nil }
+        var response = HTTPResponse(status: .forbidden)
+        response.headerFields[.contentType] = "text/plain; charset=utf-8"
+        apply(to: &response.headerFields)
+        return response
+    }
+
+    /// The body of ``rejectionResponse``.
+    public var rejectionBody: String {
+        "Cross-origin request refused [\(code)]: this endpoint only accepts state-changing requests from its own "
+            + "origin.\n"
+    }
+
+    /// Adds `Vary: Sec-Fetch-Site, Origin` when the decision read them (appended; an existing `Vary` is kept).
+    public func apply(to fields: inout HTTPFields) {
+        switch reason {
+        case .disabled, .safeMethod: return
+        default: break
+        }
+        let present = fields[values: .vary].flatMap { $0.split(separator: ",") }.map {
+            ASCII.lowercased(ASCII.trimming($0, where: ASCII.isTabOrSpace))
+        }
+        if present.contains("*") { return }
+        let missing = ["Sec-Fetch-Site", "Origin"].filter { !present.contains(ASCII.lowercased($0)) }
+        if !missing.isEmpty { fields.append(HTTPField(name: .vary, value: missing.joined(separator: ", "))) }
+    }
+
+    /// One log line for a refusal (or a would-be refusal in report-only mode), values escaped; `nil` otherwise.
+    public func logMessage(for request: HTTPRequest) -> String? {
+        guard refused else { return nil }
+        let origin = request.headerFields[.origin] ?? ""
+        let site = request.headerFields[CrossOriginProtection.secFetchSite] ?? ""
+        return "\(reportOnly ? "would refuse" : "refused") cross-origin request [\(code)]: "
+            + "\(CORSDecision.sanitized(request.method.rawValue)) \(CORSDecision.sanitized(request.path ?? "")) "
+            + "Origin \"\(CORSDecision.sanitized(origin))\" Sec-Fetch-Site \"\(CORSDecision.sanitized(site))\""
+    }
+}

@@ -1,0 +1,53 @@
+public import CORSCore
+import HTTPTypes
+public import Logging
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+public import Vapor
+
+/// Refuses state-changing requests that a browser sent from another origin (see ``CrossOriginProtection``).
+///
+/// Install it after ``CORSPolicyMiddleware`` (``Vapor/Application/useCrossOriginProtection(_:logger:)`` puts it
+/// right after it): CORS answers preflights and decorates every response, this refuses forged `POST`s with a 403
+/// before they reach authentication or a handler.
+public struct CrossOriginProtectionMiddleware: AsyncMiddleware {
+    public let protection: CrossOriginProtection
+    public let logger: Logger?
+
+    public init(_ protection: CrossOriginProtection, logger: Logger? = nil) {
+        self.protection = protection
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let head = HTTPRequest(
+            method: HTTPRequest.Method(request.method.rawValue) ?? .get, scheme: nil,
+            authority: request.headers.first(name: .host), path: request.url.string,
+            headerFields: HTTPFields(request.headers, splitCookie: false))
+        let decision = protection.evaluate(head)
+        if let logger, let message = decision.logMessage(for: head) { logger.info("\(message)") }
+        if let rejection = decision.rejectionResponse {
+            return Response(
+                status: .forbidden, headers: HTTPHeaders(rejection.headerFields),
+                body: .init(string: decision.rejectionBody))
+        }
+        let response = try await next.respond(to: request)
+        var fields = HTTPFields(response.headers, splitCookie: false)
+        decision.apply(to: &fields)
+        response.headers = HTTPHeaders(fields)
+        return response
+    }
+}
+
+extension Application {
+    /// Installs ``CrossOriginProtectionMiddleware`` at the beginning of the global middleware — call it before
+    /// ``useCORS(_:debugLogger:)`` so that CORS stays outermost — and returns it.
+    @discardableResult
+    public func useCrossOriginProtection(_ protection: CrossOriginProtection, logger: Logger? = nil)
+        -> CrossOriginProtectionMiddleware
+    {
+        let middleware = CrossOriginProtectionMiddleware(protection, logger: logger)
+        self.middleware.use(middleware, at: .beginning)
+        return middleware
+    }
+}

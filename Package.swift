@@ -77,9 +77,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "CORSAudit",
+            dependencies: [
+                "CORSCore", "CORSClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "CORSCommandLine",
             dependencies: [
-                "CORSCore", "CORSClient", "CORSGateway",
+                "CORSCore", "CORSClient", "CORSGateway", "CORSAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,10 +164,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CORSAuditTests",
+            dependencies: [
+                "CORSAudit", "CORSCore", "CORSTestSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CORSCommandLineTests",
             dependencies: [
                 "CORSCommandLine", "CORSCore", "CORSClient", "CORSTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CORSTestSupport
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import CORSCommandLine
+
+@Suite("cors audit: output and exit codes")
+struct AuditCommandTests {
+    static func reflecting() async throws -> ScriptedServer {
+        try await ScriptedServer.start { request in
+            let origin = request.headerFields[.origin] ?? ""
+            return ScriptedResponse(
+                200,
+                origin.isEmpty || origin == "null"
+                    ? []
+                    : [
+                        ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
+                        ("Vary", "Origin"),
+                    ])
+        }
+    }
+
+    static func run(_ arguments: [String]) async throws -> (output: String, exitCode: Int32) {
+        let command = try #require(try CORSCommand.parseAsRoot(["audit"] + arguments) as? Audit)
+        return try await command.execute()
+    }
+
+    @Test func formatsAndExitCodes() async throws {
+        let server = try await Self.reflecting()
+        let url = server.origin + "/me"
+        let text = try await Self.run([url, "--origin", "https://app.example.com"])
+        #expect(text.exitCode == 1)
+        #expect(
+            text.output.contains("[HIGH] reflects-any-origin — from https://cors-audit-evil.example, with credentials"))
+        let json = try await Self.run([url, "--origin", "https://app.example.com", "--json"])
+        #expect(
+            json.output.hasPrefix(
+                #"{"target":"\#(url)","error":null,"findings":[{"id":"reflects-any-origin","severity":"high""#))
+        let sarif = try await Self.run([url, "--sarif"])
+        #expect(
+            sarif.output.contains(#""version":"2.1.0""#)
+                && sarif.output.contains(#""ruleId":"reflects-any-origin","level":"error""#))
+        #expect(try await Self.run([url, "--fail-on", "high"]).exitCode == 1)
+
+        let list = NSTemporaryDirectory() + "targets-\(UUID().uuidString).txt"
+        try "# targets\n\(url)\n\nhttp://127.0.0.1:1/\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let many = try await Self.run(["--targets", list, "--json", "--timeout", "1"])
+        #expect(many.exitCode == 2, "one target could not be audited")
+        #expect(many.output.hasPrefix(#"{"targets":[{"target":"\#(url)""#))
+        try await server.shutdown()
+    }
+
+    @Test func usageErrors() {
+        for bad in [
+            [], ["http://x/", "--targets", "f"], ["http://x/", "--json", "--sarif"], ["http://x/", "--origin", "null"],
+            ["http://x/", "--fail-on", "critical"],
+        ] {
+            do {
+                _ = try CORSCommand.parseAsRoot(["audit"] + bad)
+                Issue.record("\(bad) should not parse")
+            } catch {
+                #expect(CORSCommand.exitCode(for: error).rawValue == 64, "\(bad)")
+            }
+        }
+    }
+}

@@ -172,6 +172,7 @@ public struct BrowserFetch: Sendable {
             fields[.accessControlRequestHeaders] = unsafeNames.joined(separator: ",")
         }
         fields[.origin] = origin
+        appendFetchMetadata(to: &fields, mode: "cors")
         phase = .preflight(unsafeNames: unsafeNames)
         preflighted = true
         return send(
@@ -184,6 +185,7 @@ public struct BrowserFetch: Sendable {
         if tainting == .cors || (method != .get && method != .head) {
             fields[.origin] = serializedOrigin
         }
+        appendFetchMetadata(to: &fields)
         let credentials = request.credentials == .include || (request.credentials == .sameOrigin && tainting == .basic)
         phase = .actual
         return send(
@@ -356,6 +358,32 @@ public struct BrowserFetch: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// `Sec-Fetch-Site`, `Sec-Fetch-Mode` and `Sec-Fetch-Dest`, sent to potentially trustworthy URLs only: how far
+    /// the request has come (the whole redirect chain counts), and that script's `fetch` made it.
+    ///
+    /// https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request
+    private func appendFetchMetadata(to fields: inout HTTPFields, mode: String? = nil) {
+        guard currentURL.origin.isPotentiallyTrustworthy else { return }
+        var site = "same-origin"
+        for url in urlList {
+            let origin = url.origin
+            if request.origin.isSameOrigin(origin) { continue }
+            if request.origin.isSameSite(origin) {
+                site = "same-site"
+            } else {
+                site = "cross-site"
+                break
+            }
+        }
+        fields[Self.secFetchSite] = site
+        fields[Self.secFetchMode] = mode ?? request.mode.rawValue
+        fields[Self.secFetchDest] = "empty"
+    }
+
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    static let secFetchMode = HTTPField.Name("Sec-Fetch-Mode")!
+    static let secFetchDest = HTTPField.Name("Sec-Fetch-Dest")!
 
     /// The response with each field value normalized (leading and trailing HTTP whitespace removed), as a
     /// browser's HTTP parser hands it to Fetch.

@@ -287,3 +287,30 @@ struct ProfileDivergenceTests {
         }
     }
 }
+
+@Suite("Browser: Fetch Metadata request headers")
+struct FetchMetadataTests {
+    static func sent(from page: String, to url: String, method: String = "GET") -> OutgoingRequest? {
+        var last: OutgoingRequest?
+        let request = CrossOriginRequest(origin: Origin(headerValue: page)!, url: url, method: HTTPRequest.Method(method)!)
+        _ = runFetch(request) { outgoing in
+            last = outgoing
+            return response(200, [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "PUT")])
+        }
+        return last
+    }
+
+    /// https://w3c.github.io/webappsec-fetch-metadata/ — only to potentially trustworthy URLs.
+    @Test func siteModeAndDest() {
+        let crossSite = Self.sent(from: "http://localhost:3000", to: "http://127.0.0.1:8080/x")
+        #expect(crossSite?.headerFields[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site")
+        #expect(crossSite?.headerFields[HTTPField.Name("Sec-Fetch-Mode")!] == "cors")
+        #expect(crossSite?.headerFields[HTTPField.Name("Sec-Fetch-Dest")!] == "empty")
+        let sameSite = Self.sent(from: "http://127.0.0.1:3000", to: "http://127.0.0.1:8080/x", method: "PUT")
+        #expect(sameSite?.headerFields[HTTPField.Name("Sec-Fetch-Site")!] == "same-site")
+        let sameOrigin = Self.sent(from: "http://127.0.0.1:8080", to: "http://127.0.0.1:8080/x")
+        #expect(sameOrigin?.headerFields[HTTPField.Name("Sec-Fetch-Site")!] == "same-origin")
+        let untrustworthy = Self.sent(from: "http://a.example", to: "http://b.example/x")
+        #expect(untrustworthy?.headerFields[HTTPField.Name("Sec-Fetch-Site")!] == nil)
+    }
+}

@@ -90,8 +90,12 @@ let package = Package(
         .target(
             name: "CORSCommandLine",
             dependencies: [
-                "CORSCore", "CORSClient", "CORSGateway", "CORSAudit",
+                "CORSCore", "CORSClient", "CORSGateway", "CORSAudit", "CORSHummingbird",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -156,10 +160,12 @@ let package = Package(
         .testTarget(
             name: "BrowserConformanceTests",
             dependencies: [
-                "CORSClient", "CORSCore", "CORSHummingbird", "CORSTestSupport",
+                "CORSClient", "CORSCore", "CORSHummingbird", "CORSTestSupport", "CORSCommandLine",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

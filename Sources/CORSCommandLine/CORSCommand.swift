@@ -18,7 +18,7 @@ public struct CORSCommand: AsyncParsableCommand {
 
             Try `cors lint examples/policy.json`, or `cors check URL --origin ORIGIN`.
             """,
-        subcommands: [Check.self, Audit.self, Lint.self, Serve.self]
+        subcommands: [Demo.self, Check.self, Audit.self, Lint.self, Serve.self]
     )
 
     public init() {}

@@ -1,0 +1,26 @@
+import Logging
+import ServiceLifecycle
+import Testing
+
+@testable import CORSCommandLine
+
+/// The demo's pages in real Chromium: the attacker reads nothing and moves no money; the partner reads.
+@Suite("cors demo pages in real Chromium", .enabled(if: Chromium.shouldRun), .serialized)
+struct DemoPageTests {
+    @Test func attackerAndPartner() async throws {
+        let (world, task) = try await DemoWorld.start(logger: .init(label: "demo-test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let attacker = try #require(Chromium.output(of: try Chromium.dumpDOM(world.attacker + "/", seconds: 10)))
+        let partner = try #require(Chromium.output(of: try Chromium.dumpDOM(world.partner + "/", seconds: 10)))
+        let transfers = world.handled("/transfer")
+        let balanceReads = world.handled("/balance")
+        await world.group.triggerGracefulShutdown()
+        try await task.value
+        #expect(attacker.contains("could not read the balance: TypeError"), "\(attacker)")
+        #expect(!attacker.contains("READ the balance"))
+        #expect(transfers == 0, "the forged transfer never reached the handler")
+        #expect(balanceReads >= 2, "both pages' requests reached the bank")
+        #expect(partner.contains("read the balance: "), "\(partner)")
+        print("demo in Chromium — attacker page: \(attacker.replacing("\n", with: " | "))")
+        print("demo in Chromium — partner page: \(partner.replacing("\n", with: " | "))")
+    }
+}

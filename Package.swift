@@ -199,3 +199,44 @@ let package = Package(
         ),
     ]
 )
+
+// Benchmarks (ordo-one/benchmark): `CORS_BENCHMARKS=1 swift package benchmark`. Kept out of ordinary builds.
+if Context.environment["CORS_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "CORSCoreBenchmarks",
+            dependencies: [
+                "CORSCore", .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/CORSCoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ))
+}
+
+// libFuzzer targets: `scripts/fuzz.sh` builds them with -sanitize=fuzzer,address. Kept out of ordinary builds.
+if Context.environment["CORS_FUZZ"] != nil {
+    for name in ["FuzzOrigin", "FuzzHeaderList", "FuzzPolicy", "FuzzBrowser"] {
+        package.targets.append(
+            .executableTarget(
+                name: name,
+                dependencies: ["CORSCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+                path: "Fuzz/\(name)"
+            ))
+    }
+}
+
+// The hello-world server of scripts/bench-http.sh. Kept out of ordinary builds.
+if Context.environment["CORS_BENCH_HTTP"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "cors-bench-server",
+            dependencies: [
+                "CORSCore", "CORSHummingbird", "CORSVapor", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "Benchmarks/HTTPBenchServer"
+        ))
+}

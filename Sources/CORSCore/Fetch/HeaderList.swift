@@ -64,11 +64,18 @@ public enum HeaderList {
     ) -> Outcome {
         var totalBytes = 0
         var lines = 0
+        var commas = 0
         for field in fields where field.name == name {
             lines += 1
-            totalBytes += field.value.utf8.count
+            let value = field.value.utf8
+            totalBytes += value.count
             if totalBytes > limits.maximumBytes { return .failure(.tooLong) }
-            if lines > limits.maximumElements { return .failure(.tooManyElements) }
+            commas += value.withContiguousStorageIfAvailable { bytes in
+                var count = 0
+                for byte in bytes where byte == UInt8(ascii: ",") { count += 1 }
+                return count
+            } ?? value.reduce(0) { $0 + ($1 == UInt8(ascii: ",") ? 1 : 0) }
+            if lines + commas > limits.maximumElements { return .failure(.tooManyElements) }
         }
         guard lines > 0 else { return .absent }
 

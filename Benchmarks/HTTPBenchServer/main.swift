@@ -13,7 +13,7 @@ let trusted = "https://app.example.com"
 let policy = try CORSPolicy(allowOrigins: [trusted], allowMethods: ["PUT"], allowHeaders: ["content-type"], maxAge: 600)
 
 if framework == "vapor" {
-    let app = try await Vapor.Application.make(.production)
+    let app = try await Vapor.Application.make(Environment(name: "production", arguments: ["cors-bench-server"]))
     app.http.server.configuration.hostname = "127.0.0.1"
     app.http.server.configuration.port = port
     app.logger.logLevel = .error

@@ -43,9 +43,15 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
     }
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // The policy reads only these fields: converting just them keeps the hot path short.
+        let requestHeaders = request.headers
+        var fields = HTTPFields()
+        for name in Self.readNames {
+            for value in requestHeaders[name.rawName] { fields.append(HTTPField(name: name, value: value)) }
+        }
         let head = HTTPRequest(
             method: HTTPRequest.Method(request.method.rawValue) ?? .get, scheme: nil, authority: nil,
-            path: request.url.string, headerFields: HTTPFields(request.headers, splitCookie: false))
+            path: request.url.string, headerFields: fields)
         let decision = state.policy.evaluate(head)
         if let debugLogger, let message = decision.logMessage(for: head) {
             debugLogger.debug("\(message)")
@@ -63,11 +69,21 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
             response = try await ErrorMiddleware.default(environment: request.application.environment)
                 .respond(to: request, chainingTo: FailingResponder(error: error)).get()
         }
-        var fields = HTTPFields(response.headers, splitCookie: false)
-        decision.apply(to: &fields)
-        response.headers = HTTPHeaders(fields)
+        // Apply the decision to the CORS fields and `Vary` only, leaving every other field as it is.
+        var headers = response.headers
+        var touched = HTTPFields()
+        for name in Self.touchedNames where headers.contains(name: name.rawName) {
+            for value in headers[name.rawName] { touched.append(HTTPField(name: name, value: value)) }
+            headers.remove(name: name.rawName)
+        }
+        decision.apply(to: &touched)
+        for field in touched { headers.add(name: field.name.rawName, value: field.value) }
+        response.headers = headers
         return response
     }
+
+    static let readNames: [HTTPField.Name] = [.origin, .accessControlRequestMethod, .accessControlRequestHeaders]
+    static let touchedNames: [HTTPField.Name] = CORSDecision.corsResponseHeaderNames + [.vary]
 }
 
 private struct FailingResponder: Responder {

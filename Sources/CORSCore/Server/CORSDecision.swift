@@ -63,7 +63,7 @@ public struct CORSDecision: Sendable {
     }
 
     /// The names of the response headers the CORS protocol defines; a policy owns them.
-    static let corsResponseHeaderNames: [HTTPField.Name] = [
+    public static let corsResponseHeaderNames: [HTTPField.Name] = [
         .accessControlAllowOrigin, .accessControlAllowCredentials, .accessControlAllowMethods,
         .accessControlAllowHeaders, .accessControlExposeHeaders, .accessControlMaxAge,
     ]

@@ -218,11 +218,12 @@ if Context.environment["CORS_BENCHMARKS"] != nil {
 
 // libFuzzer targets: `scripts/fuzz.sh` builds them with -sanitize=fuzzer,address. Kept out of ordinary builds.
 if Context.environment["CORS_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for name in ["FuzzOrigin", "FuzzHeaderList", "FuzzPolicy", "FuzzBrowser"] {
         package.targets.append(
             .executableTarget(
                 name: name,
-                dependencies: ["CORSCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+                dependencies: ["CORSCore", "FuzzSupport", .product(name: "HTTPTypes", package: "swift-http-types")],
                 path: "Fuzz/\(name)"
             ))
     }

@@ -15,29 +15,52 @@ let benchmarks: @Sendable () -> Void = {
     let hostA = "x1." + longSuffix
     let hostB = "x2." + longSuffix
     let policies: [(String, CORSPolicy, allowed: String, denied: String)] = [
-        ("one", try! CORSPolicy(allowOrigins: ["https://app.example.com"], allowMethods: ["PUT"], allowHeaders: ["x-a", "content-type"]),
-         "https://app.example.com", "https://evil.example"),
-        ("two", try! CORSPolicy(allowOrigins: ["https://\(hostA)", "https://\(hostB)"], allowMethods: ["PUT"], allowHeaders: ["x-a", "content-type"]),
-         "https://\(hostB)", "https://x3.\(longSuffix)"),
-        ("multiple", try! CORSPolicy(
-            allowOrigins: ["https://app.example.com", "https://*.example.org", "http://localhost:*", "https://a.example.net:8443"],
-            allowMethods: ["PUT"], allowHeaders: ["x-a", "content-type"]),
-         "https://deep.sub.example.org", "https://example.org.evil.net"),
-        ("many", try! CORSPolicy(
-            allowOrigins: (0..<1000).map { "https://app\($0).example.com" }, allowMethods: ["PUT"],
-            allowHeaders: ["x-a", "content-type"]),
-         "https://app999.example.com", "https://app1000.example.com"),
-        ("all", try! CORSPolicy(allowOrigins: ["*"], allowMethods: ["PUT"], allowHeaders: ["x-a", "content-type"]),
-         "https://anything.example", "null"),
+        (
+            "one",
+            try! CORSPolicy(
+                allowOrigins: ["https://app.example.com"], allowMethods: ["PUT"], allowHeaders: ["x-a", "content-type"]),
+            "https://app.example.com", "https://evil.example"
+        ),
+        (
+            "two",
+            try! CORSPolicy(
+                allowOrigins: ["https://\(hostA)", "https://\(hostB)"], allowMethods: ["PUT"],
+                allowHeaders: ["x-a", "content-type"]),
+            "https://\(hostB)", "https://x3.\(longSuffix)"
+        ),
+        (
+            "multiple",
+            try! CORSPolicy(
+                allowOrigins: [
+                    "https://app.example.com", "https://*.example.org", "http://localhost:*",
+                    "https://a.example.net:8443",
+                ],
+                allowMethods: ["PUT"], allowHeaders: ["x-a", "content-type"]),
+            "https://deep.sub.example.org", "https://example.org.evil.net"
+        ),
+        (
+            "many",
+            try! CORSPolicy(
+                allowOrigins: (0..<1000).map { "https://app\($0).example.com" }, allowMethods: ["PUT"],
+                allowHeaders: ["x-a", "content-type"]),
+            "https://app999.example.com", "https://app1000.example.com"
+        ),
+        (
+            "all", try! CORSPolicy(allowOrigins: ["*"], allowMethods: ["PUT"], allowHeaders: ["x-a", "content-type"]),
+            "https://anything.example", "null"
+        ),
     ]
 
-    func request(_ method: HTTPRequest.Method, origin: String, preflight: Bool, requestHeaders: String? = nil) -> HTTPRequest {
+    func request(_ method: HTTPRequest.Method, origin: String, preflight: Bool, requestHeaders: String? = nil)
+        -> HTTPRequest
+    {
         var fields: HTTPFields = [.origin: origin]
         if preflight {
             fields[.accessControlRequestMethod] = "PUT"
             fields[.accessControlRequestHeaders] = requestHeaders ?? "content-type,x-a"
         }
-        return HTTPRequest(method: method, scheme: "https", authority: "api.example.com", path: "/items", headerFields: fields)
+        return HTTPRequest(
+            method: method, scheme: "https", authority: "api.example.com", path: "/items", headerFields: fields)
     }
 
     for (name, policy, allowed, denied) in policies {
@@ -54,11 +77,15 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let one = policies[0].1
-    let commas = request(.options, origin: "https://app.example.com", preflight: true, requestHeaders: String(repeating: ",", count: 1024))
+    let commas = request(
+        .options, origin: "https://app.example.com", preflight: true,
+        requestHeaders: String(repeating: ",", count: 1024))
     Benchmark("hostile/1024-commas") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(one.evaluate(commas)) }
     }
-    let megabyte = request(.options, origin: "https://app.example.com", preflight: true, requestHeaders: String(repeating: ",", count: 1 << 20))
+    let megabyte = request(
+        .options, origin: "https://app.example.com", preflight: true,
+        requestHeaders: String(repeating: ",", count: 1 << 20))
     Benchmark("hostile/1MiB-commas") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(one.evaluate(megabyte)) }
     }

@@ -1,4 +1,5 @@
 import CORSCore
+import FuzzSupport
 import HTTPTypes
 
 /// The browser model's response handling: arbitrary responses (status from the first bytes, then `name: value`
@@ -29,4 +30,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(hops < 30, "the model must stop: at most 20 redirects")
     }
     return 0
+}
+
+@_cdecl("FuzzBrowser_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
 }

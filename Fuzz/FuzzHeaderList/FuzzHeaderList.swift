@@ -1,4 +1,5 @@
 import CORSCore
+import FuzzSupport
 import HTTPTypes
 
 /// The header-list parser, the safelist and the forbidden-header rules, on arbitrary field lines.
@@ -22,4 +23,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = Fetch.isForbiddenRequestHeader(name: HTTPField.Name("X-HTTP-Method-Override")!, value: field.value)
     }
     return 0
+}
+
+@_cdecl("FuzzHeaderList_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
 }

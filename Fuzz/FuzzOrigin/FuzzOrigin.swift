@@ -1,4 +1,5 @@
 import CORSCore
+import FuzzSupport
 
 let set = OriginSet(
     ["https://app.example.com", "https://*.example.org", "http://localhost:*", "http://[::1]:8080"].map {
@@ -17,4 +18,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let origin = try? Origin(url: text) { _ = origin.serialization }
     if let pattern = try? OriginPattern(text) { _ = OriginSet([pattern]).contains(headerValue: text) }
     return 0
+}
+
+@_cdecl("FuzzOrigin_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
 }

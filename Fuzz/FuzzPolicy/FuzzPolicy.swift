@@ -1,4 +1,5 @@
 import CORSCore
+import FuzzSupport
 import HTTPTypes
 
 let fixed = try! CORSPolicy(
@@ -19,7 +20,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     fields.append(HTTPField(name: .accessControlRequestMethod, lenientValue: Array(line(2).utf8)))
     fields.append(HTTPField(name: .accessControlRequestHeaders, lenientValue: Array(line(3).utf8)))
     for method in [HTTPRequest.Method.options, .get] {
-        let request = HTTPRequest(method: method, scheme: "https", authority: "api", path: line(0), headerFields: fields)
+        let request = HTTPRequest(
+            method: method, scheme: "https", authority: "api", path: line(0), headerFields: fields)
         let decision = policy.evaluate(request)
         var response = HTTPFields()
         decision.apply(to: &response)
@@ -27,4 +29,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = decision.logMessage(for: request)
     }
     return 0
+}
+
+@_cdecl("FuzzPolicy_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
 }

@@ -33,7 +33,8 @@ public struct Demo: AsyncParsableCommand {
         let report = await Self.scenarios(world, json: json, color: !json && isTerminal)
         print(report)
         if serve {
-            print("""
+            print(
+                """
 
                 Open in a browser (Chromium: try `chromium --user-data-dir=/tmp/cors-demo`):
                   the bank's app     \(world.app)/
@@ -62,73 +63,94 @@ public struct Demo: AsyncParsableCommand {
 
         let balanceHitsBefore = world.handled("/balance")
         let read = await client.fetch(
-            CrossOriginRequest(origin: origin(world.attacker), url: world.api + "/balance", credentials: .include)).result
-        sections.append((
-            "1. The attacker's page reads Alice's balance",
-            "Alice is logged in to her bank; a page in another tab fetches her balance with her cookies.",
-            read,
-            "The request reached the bank (its handler ran \(world.handled("/balance") - balanceHitsBefore) time) — "
-                + "CORS does not stop requests. The browser blocked the read: the bank did not allow that origin."))
+            CrossOriginRequest(origin: origin(world.attacker), url: world.api + "/balance", credentials: .include)
+        ).result
+        sections.append(
+            (
+                "1. The attacker's page reads Alice's balance",
+                "Alice is logged in to her bank; a page in another tab fetches her balance with her cookies.",
+                read,
+                "The request reached the bank (its handler ran \(world.handled("/balance") - balanceHitsBefore) time) — "
+                    + "CORS does not stop requests. The browser blocked the read: the bank did not allow that origin."
+            ))
 
         let transfer = await client.fetch(
             CrossOriginRequest(
                 origin: origin(world.attacker), url: world.api + "/transfer", method: .post,
                 headerFields: [.contentType: "application/x-www-form-urlencoded"], mode: .noCORS, credentials: .include),
-            body: Array("to=attacker&amount=1000".utf8)).result
+            body: Array("to=attacker&amount=1000".utf8)
+        ).result
         let refusal = transfer.exchanges.last?.response.map { "\($0.status.code)" } ?? "no response"
-        sections.append((
-            "2. The attacker's page submits a form: POST /transfer",
-            "A simple form-style POST needs no preflight: it reaches the server with Alice's cookies.",
-            transfer,
-            "The bank answered \(refusal): cross-origin protection refused it (Sec-Fetch-Site: same-site, not the "
-                + "bank's own origin). Transfers made: \(world.handled("/transfer"))."))
+        sections.append(
+            (
+                "2. The attacker's page submits a form: POST /transfer",
+                "A simple form-style POST needs no preflight: it reaches the server with Alice's cookies.",
+                transfer,
+                "The bank answered \(refusal): cross-origin protection refused it (Sec-Fetch-Site: same-site, not the "
+                    + "bank's own origin). Transfers made: \(world.handled("/transfer"))."
+            ))
 
         let partner = await client.fetch(
-            CrossOriginRequest(origin: origin(world.partner), url: world.api + "/balance", credentials: .include)).result
-        sections.append((
-            "3. The partner reads the balance with credentials",
-            "The bank's policy lists the partner's origin and allows credentials.",
-            partner, "Allowed: Access-Control-Allow-Origin names the partner, and Access-Control-Allow-Credentials is true."))
+            CrossOriginRequest(origin: origin(world.partner), url: world.api + "/balance", credentials: .include)
+        ).result
+        sections.append(
+            (
+                "3. The partner reads the balance with credentials",
+                "The bank's policy lists the partner's origin and allows credentials.",
+                partner,
+                "Allowed: Access-Control-Allow-Origin names the partner, and Access-Control-Allow-Credentials is true."
+            ))
 
         let put = CrossOriginRequest(
             origin: origin(world.app), url: world.api + "/settings", method: .put,
-            headerFields: [.contentType: "application/json", HTTPField.Name("X-Request-ID")!: "42"], credentials: .include)
+            headerFields: [.contentType: "application/json", HTTPField.Name("X-Request-ID")!: "42"],
+            credentials: .include)
         let firstPut = await client.fetch(put, body: Array(#"{"alerts":true}"#.utf8)).result
         let secondPut = await client.fetch(put, body: Array(#"{"alerts":false}"#.utf8)).result
-        sections.append((
-            "4. The bank's app sends PUT with a custom header",
-            "PUT and X-Request-ID are not CORS-safelisted: the browser asks first (a preflight), and caches the answer.",
-            firstPut,
-            "Sent again: " + (secondPut.preflight == nil && secondPut.isReadable
-                ? "no preflight this time — the answer is cached for max-age (600 s here; Chromium keeps at most 2 h)."
-                : "preflighted again (unexpected).")))
+        sections.append(
+            (
+                "4. The bank's app sends PUT with a custom header",
+                "PUT and X-Request-ID are not CORS-safelisted: the browser asks first (a preflight), and caches the answer.",
+                firstPut,
+                "Sent again: "
+                    + (secondPut.preflight == nil && secondPut.isReadable
+                        ? "no preflight this time — the answer is cached for max-age (600 s here; Chromium keeps at most 2 h)."
+                        : "preflighted again (unexpected).")
+            ))
 
         let legacy = await client.fetch(
-            CrossOriginRequest(origin: origin(world.app), url: world.legacy + "/balance", credentials: .include)).result
-        sections.append((
-            "5. A legacy server answers `*` to a credentialed request",
-            "Its CORS layer sends Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true.",
-            legacy,
-            "Browsers refuse `*` with credentials; servers that \"fix\" this by reflecting every origin let any site read. "
-                + "swift-cors refuses such a policy when it is built."))
+            CrossOriginRequest(origin: origin(world.app), url: world.legacy + "/balance", credentials: .include)
+        ).result
+        sections.append(
+            (
+                "5. A legacy server answers `*` to a credentialed request",
+                "Its CORS layer sends Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true.",
+                legacy,
+                "Browsers refuse `*` with credentials; servers that \"fix\" this by reflecting every origin let any site read. "
+                    + "swift-cors refuses such a policy when it is built."
+            ))
         try? await client.shutdown()
 
         if json {
-            return JSONText.array(sections.map { section in
-                JSONText.object([
-                    ("title", JSONText.string(section.title)), ("story", JSONText.string(section.story)),
-                    ("note", JSONText.string(section.note)), ("result", CheckReport.json(section.result)),
-                ])
-            })
+            return JSONText.array(
+                sections.map { section in
+                    JSONText.object([
+                        ("title", JSONText.string(section.title)), ("story", JSONText.string(section.story)),
+                        ("note", JSONText.string(section.note)), ("result", CheckReport.json(section.result)),
+                    ])
+                })
         }
-        var text = ["swift-cors demo — everything runs on loopback", "  bank API \(world.api), the bank's app \(world.app),",
-                    "  attacker \(world.attacker), partner \(world.partner), legacy API \(world.legacy)", ""]
+        var text = [
+            "swift-cors demo — everything runs on loopback", "  bank API \(world.api), the bank's app \(world.app),",
+            "  attacker \(world.attacker), partner \(world.partner), legacy API \(world.legacy)", "",
+        ]
         for section in sections {
             text.append(color ? "\u{1B}[1m\(section.title)\u{1B}[0m" : section.title)
             text.append(section.story)
             text.append("")
-            text.append(CheckReport.text(section.result, color: color).split(separator: "\n").map { "    " + $0 }
-                .joined(separator: "\n"))
+            text.append(
+                CheckReport.text(section.result, color: color).split(separator: "\n").map { "    " + $0 }
+                    .joined(separator: "\n"))
             text.append("")
             text.append("  → " + section.note)
             text.append("")
@@ -138,7 +160,7 @@ public struct Demo: AsyncParsableCommand {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -62,14 +62,17 @@ final class DemoWorld: Sendable {
         bank.get("/balance") { request, _ -> Response in
             worldBox.withLock { $0 }?.record("/balance")
             guard request.headers[.cookie]?.contains(DemoWorld.session) == true else {
-                return Response(status: .unauthorized, headers: [.contentType: "application/json"],
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "application/json"],
                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":"not logged in"}"#)))
             }
-            return Response(status: .ok, headers: [.contentType: "application/json"],
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"account":"alice","balance":1234.56}"#)))
         }
         bank.post("/login") { _, _ -> Response in
-            Response(status: .ok, headers: [.setCookie: "\(DemoWorld.session); Path=/; SameSite=None; Secure; HttpOnly"])
+            Response(
+                status: .ok, headers: [.setCookie: "\(DemoWorld.session); Path=/; SameSite=None; Secure; HttpOnly"])
         }
         bank.post("/transfer") { _, _ -> String in
             worldBox.withLock { $0 }?.record("/transfer")
@@ -81,9 +84,12 @@ final class DemoWorld: Sendable {
         }
         let legacy = Router()
         legacy.get("/balance") { _, _ -> Response in
-            Response(status: .ok, headers: [
-                .accessControlAllowOrigin: "*", .accessControlAllowCredentials: "true", .contentType: "application/json",
-            ], body: .init(byteBuffer: ByteBuffer(string: #"{"balance":1234.56}"#)))
+            Response(
+                status: .ok,
+                headers: [
+                    .accessControlAllowOrigin: "*", .accessControlAllowCredentials: "true",
+                    .contentType: "application/json",
+                ], body: .init(byteBuffer: ByteBuffer(string: #"{"balance":1234.56}"#)))
         }
 
         let services: [any Service] = [
@@ -94,8 +100,9 @@ final class DemoWorld: Sendable {
             application("legacy", host: "127.0.0.1", router: legacy),
         ]
         let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                                 logger: logger))
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         let task = Task { try await group.run() }
         var bound: [String: Int] = [:]
         for await (name, port) in ports {

@@ -8,7 +8,8 @@ import Testing
 @Suite("cors demo pages in real Chromium", .enabled(if: Chromium.shouldRun), .serialized)
 struct DemoPageTests {
     @Test func attackerAndPartner() async throws {
-        let (world, task) = try await DemoWorld.start(logger: .init(label: "demo-test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let (world, task) = try await DemoWorld.start(
+            logger: .init(label: "demo-test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let attacker = try #require(Chromium.output(of: try Chromium.dumpDOM(world.attacker + "/", seconds: 10)))
         let partner = try #require(Chromium.output(of: try Chromium.dumpDOM(world.partner + "/", seconds: 10)))
         let transfers = world.handled("/transfer")

@@ -70,11 +70,12 @@ public enum HeaderList {
             let value = field.value.utf8
             totalBytes += value.count
             if totalBytes > limits.maximumBytes { return .failure(.tooLong) }
-            commas += value.withContiguousStorageIfAvailable { bytes in
-                var count = 0
-                for byte in bytes where byte == UInt8(ascii: ",") { count += 1 }
-                return count
-            } ?? value.reduce(0) { $0 + ($1 == UInt8(ascii: ",") ? 1 : 0) }
+            commas +=
+                value.withContiguousStorageIfAvailable { bytes in
+                    var count = 0
+                    for byte in bytes where byte == UInt8(ascii: ",") { count += 1 }
+                    return count
+                } ?? value.reduce(0) { $0 + ($1 == UInt8(ascii: ",") ? 1 : 0) }
             if lines + commas > limits.maximumElements { return .failure(.tooManyElements) }
         }
         guard lines > 0 else { return .absent }

@@ -292,7 +292,8 @@ struct ProfileDivergenceTests {
 struct FetchMetadataTests {
     static func sent(from page: String, to url: String, method: String = "GET") -> OutgoingRequest? {
         var last: OutgoingRequest?
-        let request = CrossOriginRequest(origin: Origin(headerValue: page)!, url: url, method: HTTPRequest.Method(method)!)
+        let request = CrossOriginRequest(
+            origin: Origin(headerValue: page)!, url: url, method: HTTPRequest.Method(method)!)
         _ = runFetch(request) { outgoing in
             last = outgoing
             return response(200, [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "PUT")])

@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "CORSTestSupport",
             dependencies: [
-                "CORSClient", "CORSCore",
+                "CORSClient", "CORSCore", .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

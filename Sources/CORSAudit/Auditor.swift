@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-public import CORSClient
-public import CORSCore
+import CORSClient
+import CORSCore
 public import HTTPTypes
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,4 @@
-public import CORSCore
+import CORSCore
 
 /// A CORS misconfiguration found by ``Auditor``.
 public struct Finding: Sendable, Hashable {

@@ -16,7 +16,7 @@ public import Logging
 /// Per-path rules come from the policy's `routes`, not from router groups. Preflights are answered here, with the
 /// policy's status and fields or a 403; other requests (a non-preflight `OPTIONS` included) go to the handler, and
 /// its response — or the response of the error it throws — gets the CORS fields, with its own `Vary` kept.
-public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware, CORSPolicyServing {
     /// The policy in force; ``reconfigure(_:)-(CORSPolicy)`` replaces it atomically.
     public let state: CORSPolicyState
     /// When set, each refused CORS request is logged (at `debug`) with its reason; responses never say why.
@@ -30,16 +30,6 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     public init(state: CORSPolicyState, debugLogger: Logger? = nil) {
         self.state = state
         self.debugLogger = debugLogger
-    }
-
-    /// Puts a new policy in force for every request that starts after this returns.
-    public func reconfigure(_ policy: CORSPolicy) {
-        state.reconfigure(policy)
-    }
-
-    /// Validates `configuration` and puts it in force; an invalid one throws and leaves the old policy serving.
-    public func reconfigure(_ configuration: CORSPolicy.Configuration) throws(CORSPolicyError) {
-        try state.reconfigure(configuration)
     }
 
     public func handle(

@@ -17,7 +17,7 @@ public import Vapor
 ///
 /// Per-path rules come from the policy's `routes`, not from route groups: a group's middleware never sees a
 /// preflight to a path with no `OPTIONS` route, which Vapor answers 404 first.
-public struct CORSPolicyMiddleware: AsyncMiddleware {
+public struct CORSPolicyMiddleware: AsyncMiddleware, CORSPolicyServing {
     /// The policy in force; ``reconfigure(_:)-(CORSPolicy)`` replaces it atomically.
     public let state: CORSPolicyState
     /// When set, each refused CORS request is logged (at `debug`) with its reason; responses never say why.
@@ -30,16 +30,6 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
     public init(state: CORSPolicyState, debugLogger: Logger? = nil) {
         self.state = state
         self.debugLogger = debugLogger
-    }
-
-    /// Puts a new policy in force for every request that starts after this returns.
-    public func reconfigure(_ policy: CORSPolicy) {
-        state.reconfigure(policy)
-    }
-
-    /// Validates `configuration` and puts it in force; an invalid one throws and leaves the old policy serving.
-    public func reconfigure(_ configuration: CORSPolicy.Configuration) throws(CORSPolicyError) {
-        try state.reconfigure(configuration)
     }
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

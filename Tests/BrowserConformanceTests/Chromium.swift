@@ -14,26 +14,40 @@ enum Chromium {
     }
 
     /// Loads `url` and returns the serialized DOM once the page's script has finished (or `seconds` passed).
-    static func dumpDOM(_ url: String, seconds: Int = 60) throws -> String {
+    ///
+    /// It awaits Chromium without blocking a thread: the pages fetch from servers in this process, whose handlers
+    /// need the cooperative thread pool while Chromium runs.
+    static func dumpDOM(_ url: String, seconds: Int = 60) async throws -> String {
         guard let binary else {
             throw ChromiumMissing()
         }
+        let outputPath = NSTemporaryDirectory() + "chromium-dom-\(UUID().uuidString).html"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--virtual-time-budget=\(seconds * 1000)", "--dump-dom", url,
         ]
-        let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds + 30), execute: killer)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        killer.cancel()
-        return String(decoding: data, as: UTF8.self)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume()
+                return
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds + 30)) {
+                if process.isRunning { process.terminate() }
+            }
+        }
+        try? output.close()
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 
     /// The text of the element `<pre id="out">`, unescaped.

@@ -10,8 +10,8 @@ struct DemoPageTests {
     @Test func attackerAndPartner() async throws {
         let (world, task) = try await DemoWorld.start(
             logger: .init(label: "demo-test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let attacker = try #require(Chromium.output(of: try Chromium.dumpDOM(world.attacker + "/", seconds: 10)))
-        let partner = try #require(Chromium.output(of: try Chromium.dumpDOM(world.partner + "/", seconds: 10)))
+        let attacker = try #require(Chromium.output(of: try await Chromium.dumpDOM(world.attacker + "/", seconds: 10)))
+        let partner = try #require(Chromium.output(of: try await Chromium.dumpDOM(world.partner + "/", seconds: 10)))
         let transfers = world.handled("/transfer")
         let balanceReads = world.handled("/balance")
         await world.group.triggerGracefulShutdown()

@@ -84,7 +84,7 @@ struct ModelAgreementTests {
                 batchNumber += 1
                 let path = "/page/model-\(batchNumber)"
                 harness.addPage(path, html: Harness.page(for: batch) { $0.path })
-                let dom = try Chromium.dumpDOM(page + path)
+                let dom = try await Chromium.dumpDOM(page + path)
                 let output = try #require(Chromium.output(of: dom), "the page did not report")
                 chromium.merge(parseResults(output)) { $1 }
             }

@@ -96,7 +96,7 @@ struct PolicyAgreementTests {
                     let routeOf = Dictionary(uniqueKeysWithValues: batch.map { ($0.0.id, $0.1) })
                     let path = "/page/policy-\(page.hashValue)-\(start)"
                     harness.addPage(path, html: Harness.page(for: batch.map(\.0)) { "/p\(routeOf[$0.id]!)/r\($0.id)" })
-                    let output = try #require(Chromium.output(of: try Chromium.dumpDOM(page + path)))
+                    let output = try #require(Chromium.output(of: try await Chromium.dumpDOM(page + path)))
                     results.merge(parseResults(output)) { $1 }
                 }
             }

@@ -64,7 +64,7 @@ struct ProtectionConformanceTests {
         try await application.test(.live) { client in
             let app = "http://127.0.0.1:\(client.port!)"
             pageHTML.withLock { $0 = Self.page(app: app, prefix: "same-origin") }
-            _ = try Chromium.dumpDOM(app + "/own-page", seconds: 20)
+            _ = try await Chromium.dumpDOM(app + "/own-page", seconds: 20)
             let pages = [
                 ("same-site", harness.origins[0]),  // http://127.0.0.1:<port>: same host, another port
                 ("cross-site", harness.origins[1]),  // http://localhost:<port>
@@ -72,7 +72,7 @@ struct ProtectionConformanceTests {
             ]
             for (prefix, origin) in pages {
                 harness.addPage("/csrf/\(prefix)", html: Self.page(app: app, prefix: prefix))
-                _ = try Chromium.dumpDOM(origin + "/csrf/\(prefix)", seconds: 20)
+                _ = try await Chromium.dumpDOM(origin + "/csrf/\(prefix)", seconds: 20)
             }
         }
         try await harness.shutdown()

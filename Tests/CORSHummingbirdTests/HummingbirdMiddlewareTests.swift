@@ -162,17 +162,3 @@ struct HummingbirdMiddlewareTests {
         #expect(lines.contains { $0.contains("[origin-not-allowed]") && $0.contains("\"https://evil.example\"") })
     }
 }
-
-final class LogRecorder: LogHandler, @unchecked Sendable {
-    private let lock = Mutex<[String]>([])
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    var messages: [String] { lock.withLock { $0 } }
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        lock.withLock { $0.append(event.message.description) }
-    }
-}

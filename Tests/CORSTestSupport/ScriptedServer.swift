@@ -160,9 +160,10 @@ private final class Handler: ChannelInboundHandler, @unchecked Sendable {
             self.head = nil
             if response.delay > 0 {
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let delayed = response
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(response.delay * 1000))) {
                     let (handler, context) = loopBound.value
-                    handler.write(responseHead, response, isHead: isHead, context: context)
+                    handler.write(responseHead, delayed, isHead: isHead, context: context)
                 }
             } else {
                 write(responseHead, response, isHead: isHead, context: context)

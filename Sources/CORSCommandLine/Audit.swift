@@ -72,10 +72,7 @@ public struct Audit: AsyncParsableCommand {
             throw ValidationError("--origin `\(origin)` is not a serialized origin such as https://app.example.com")
         }
         guard HTTPRequest.Method(method) != nil else { throw ValidationError("-X: `\(method)` is not a method token") }
-        for header in headers where header.firstIndex(of: ":").flatMap({ HTTPField.Name(String(header[..<$0])) }) == nil
-        {
-            throw ValidationError("-H: `\(header)` is not 'Name: value'")
-        }
+        _ = try parseHeaderOptions(headers)
     }
 
     func targetList() throws -> [String] {
@@ -104,14 +101,7 @@ public struct Audit: AsyncParsableCommand {
     /// Audits every target and returns the report and the exit status.
     func execute(progress: Bool = false) async throws -> (output: String, exitCode: Int32) {
         let urls = try targetList()
-        var fields = HTTPFields()
-        for header in headers {
-            let colon = header.firstIndex(of: ":")!
-            fields.append(
-                HTTPField(
-                    name: HTTPField.Name(String(header[..<colon]))!,
-                    value: String(header[header.index(after: colon)...])))
-        }
+        let fields = try parseHeaderOptions(headers)
         let auditor = Auditor(timeoutSeconds: timeout)
         let method = HTTPRequest.Method(method)!
         let trusted = origins

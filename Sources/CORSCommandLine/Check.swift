@@ -68,14 +68,7 @@ public struct Check: AsyncParsableCommand {
     }
 
     func requestHeaders() throws -> HTTPFields {
-        var fields = HTTPFields()
-        for header in headers {
-            guard let colon = header.firstIndex(of: ":"),
-                let name = HTTPField.Name(String(header[..<colon]).trimmingCharacters(" "))
-            else { throw ValidationError("-H: `\(header)` is not 'Name: value'") }
-            fields.append(HTTPField(name: name, value: String(header[header.index(after: colon)...])))
-        }
-        return fields
+        try parseHeaderOptions(headers)
     }
 
     func makeRequest() throws -> CrossOriginRequest {
@@ -108,4 +101,16 @@ extension String {
     func trimmingCharacters(_ character: Character) -> String {
         String(drop(while: { $0 == character }).reversed().drop(while: { $0 == character }).reversed())
     }
+}
+
+/// The `-H 'Name: value'` options of `check` and `audit`, as header fields; a malformed one is a usage error.
+func parseHeaderOptions(_ options: [String]) throws -> HTTPFields {
+    var fields = HTTPFields()
+    for option in options {
+        guard let colon = option.firstIndex(of: ":"),
+            let name = HTTPField.Name(String(option[..<colon]).trimmingCharacters(" "))
+        else { throw ValidationError("-H: `\(option)` is not 'Name: value'") }
+        fields.append(HTTPField(name: name, value: String(option[option.index(after: colon)...])))
+    }
+    return fields
 }

@@ -25,7 +25,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let decision = policy.evaluate(request)
         var response = HTTPFields()
         decision.apply(to: &response)
-        _ = decision.preflightResponse
+        _ = decision.immediateResponse
         _ = decision.logMessage(for: request)
     }
     return 0

@@ -14,7 +14,8 @@ public import Logging
 /// ```
 ///
 /// Per-path rules come from the policy's `routes`, not from router groups. Preflights are answered here, with the
-/// policy's status and fields or a 403; other requests (a non-preflight `OPTIONS` included) go to the handler, and
+/// policy's status and fields or a 403 (and, when the routes make the path matter, a request whose path has no
+/// single meaning gets a 400); other requests (a non-preflight `OPTIONS` included) go to the handler, and
 /// its response — or the response of the error it throws — gets the CORS fields, with its own `Vary` kept.
 public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware, CORSPolicyServing {
     /// The policy in force; ``reconfigure(_:)-(CORSPolicy)`` replaces it atomically.
@@ -39,8 +40,8 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware, C
         if let debugLogger, let message = decision.logMessage(for: request.head) {
             debugLogger.debug("\(message)")
         }
-        if let preflight = decision.preflightResponse {
-            return Response(status: preflight.status, headers: preflight.headerFields)
+        if let immediate = decision.immediateResponse {
+            return Response(status: immediate.status, headers: immediate.headerFields)
         }
         do {
             var response = try await next(request, context)

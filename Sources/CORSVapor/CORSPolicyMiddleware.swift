@@ -46,10 +46,10 @@ public struct CORSPolicyMiddleware: AsyncMiddleware, CORSPolicyServing {
         if let debugLogger, let message = decision.logMessage(for: head) {
             debugLogger.debug("\(message)")
         }
-        if let preflight = decision.preflightResponse {
+        if let immediate = decision.immediateResponse {
             return Response(
-                status: HTTPResponseStatus(statusCode: Int(preflight.status.code)),
-                headers: HTTPHeaders(preflight.headerFields))
+                status: HTTPResponseStatus(statusCode: Int(immediate.status.code)),
+                headers: HTTPHeaders(immediate.headerFields))
         }
         let response: Response
         do {
@@ -62,10 +62,13 @@ public struct CORSPolicyMiddleware: AsyncMiddleware, CORSPolicyServing {
         // Apply the decision to the CORS fields and `Vary` only, leaving every other field as it is.
         var headers = response.headers
         var touched = HTTPFields()
-        for name in Self.touchedNames where headers.contains(name: name.rawName) {
-            for value in headers[name.rawName] { touched.append(HTTPField(name: name, value: value)) }
-            headers.remove(name: name.rawName)
+        for (name, value) in headers {
+            guard let name = HTTPField.Name(name), name == .vary || CORSDecision.isCORSResponseField(name) else {
+                continue
+            }
+            touched.append(HTTPField(name: name, value: value))
         }
+        for name in Set(touched.map(\.name)) { headers.remove(name: name.rawName) }
         decision.apply(to: &touched)
         for field in touched { headers.add(name: field.name.rawName, value: field.value) }
         response.headers = headers
@@ -73,7 +76,6 @@ public struct CORSPolicyMiddleware: AsyncMiddleware, CORSPolicyServing {
     }
 
     static let readNames: [HTTPField.Name] = [.origin, .accessControlRequestMethod, .accessControlRequestHeaders]
-    static let touchedNames: [HTTPField.Name] = CORSDecision.corsResponseHeaderNames + [.vary]
 }
 
 private struct FailingResponder: Responder {

@@ -28,7 +28,8 @@ public struct CrossOriginProtectionMiddleware: AsyncMiddleware {
         if let logger, let message = decision.logMessage(for: head) { logger.info("\(message)") }
         if let rejection = decision.rejectionResponse {
             return Response(
-                status: .forbidden, headers: HTTPHeaders(rejection.headerFields),
+                status: HTTPResponseStatus(statusCode: Int(rejection.status.code)),
+                headers: HTTPHeaders(rejection.headerFields),
                 body: .init(string: decision.rejectionBody))
         }
         let response = try await next.respond(to: request)

@@ -44,7 +44,7 @@ func policyServer() async throws -> ScriptedServer {
             method: HTTPRequest.Method(request.method) ?? .get, scheme: "http", authority: "bed", path: request.target,
             headerFields: fields)
         let decision = policy.evaluate(head)
-        var response = decision.preflightResponse ?? HTTPResponse(status: .ok)
+        var response = decision.immediateResponse ?? HTTPResponse(status: .ok)
         if decision.kind != .preflight { decision.apply(to: &response.headerFields) }
         return ScriptedResponse(
             Int(response.status.code), response.headerFields.map { ($0.name.rawName, $0.value) },

@@ -114,7 +114,7 @@ struct PolicyEvaluationTests {
     @Test func successfulPreflightEchoesOnlyWhatWasAsked() throws {
         let decision = Self.policy.evaluate(Self.preflight(method: "PUT", headers: "content-type,x-request-id"))
         #expect(decision.kind == .preflight && decision.isAllowed)
-        let response = try #require(decision.preflightResponse)
+        let response = try #require(decision.immediateResponse)
         #expect(response.status == .noContent)
         let fields = response.headerFields
         #expect(fields[.accessControlAllowOrigin] == "https://app.example.com")
@@ -133,7 +133,7 @@ struct PolicyEvaluationTests {
     @Test func safelistedMethodNeedsNoAllowMethods() throws {
         let response = try #require(
             Self.policy.evaluate(Self.preflight(method: "GET", headers: "authorization"))
-                .preflightResponse)
+                .immediateResponse)
         #expect(response.headerFields[.accessControlAllowMethods] == nil)
         #expect(response.headerFields[.accessControlAllowHeaders] == "authorization")
     }
@@ -155,7 +155,7 @@ struct PolicyEvaluationTests {
     func refusedPreflights(origin: String, method: String, headers: String?, reason: CORSRejection) throws {
         let decision = Self.policy.evaluate(Self.preflight(origin: origin, method: method, headers: headers))
         #expect(decision.rejection == reason)
-        let response = try #require(decision.preflightResponse)
+        let response = try #require(decision.immediateResponse)
         #expect(response.status == .forbidden)
         #expect(decision.headerFields.isEmpty)
         #expect(response.headerFields[.vary] != nil)
@@ -175,7 +175,7 @@ struct PolicyEvaluationTests {
         let open = try CORSPolicy(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"])
         let allowed = open.evaluate(Self.preflight(method: "PUT", headers: "x-anything,x-else"))
         #expect(allowed.isAllowed)
-        #expect(allowed.preflightResponse?.headerFields[.accessControlAllowOrigin] == "*")
+        #expect(allowed.immediateResponse?.headerFields[.accessControlAllowOrigin] == "*")
         #expect(
             open.evaluate(Self.preflight(method: "PUT", headers: "authorization")).rejection
                 == .headerNotAllowed("authorization"))
@@ -191,7 +191,7 @@ struct PolicyEvaluationTests {
                 (.origin, "http://localhost:5173"), (.accessControlRequestMethod, "DELETE"),
                 (.accessControlRequestHeaders, "Content-Type"), (.accessControlRequestHeaders, " , X-Request-ID "),
             ])
-        let response = try #require(Self.policy.evaluate(request).preflightResponse)
+        let response = try #require(Self.policy.evaluate(request).immediateResponse)
         #expect(response.status == .noContent)
         #expect(response.headerFields[.accessControlAllowHeaders] == "Content-Type,X-Request-ID")
     }
@@ -206,7 +206,7 @@ struct PolicyEvaluationTests {
     @Test func optionsWithoutRequestMethodIsAnActualRequest() {
         let decision = Self.policy.evaluate(Self.request(.options, [(.origin, "https://app.example.com")]))
         #expect(decision.kind == .actual && decision.isAllowed)
-        #expect(decision.preflightResponse == nil)
+        #expect(decision.immediateResponse == nil)
     }
 
     @Test func varyIsAppendedNeverClobbered() {
@@ -216,6 +216,23 @@ struct PolicyEvaluationTests {
         #expect(merged[values: .accessControlAllowOrigin] == ["https://app.example.com"], "one value, the policy's")
         #expect(Self.respond(decision, handler: [.vary: "accept, ORIGIN"])[values: .vary] == ["accept, ORIGIN"])
         #expect(Self.respond(decision, handler: [.vary: "*"])[values: .vary] == ["*"])
+    }
+
+    /// The policy owns every `Access-Control-*` response field, including ones it never writes (issue #13, item 7).
+    @Test func everyAccessControlFieldIsThePolicys() throws {
+        let handler: HTTPFields = [
+            HTTPField.Name("Access-Control-Allow-Private-Network")!: "true",
+            HTTPField.Name("ACCESS-CONTROL-X-Future")!: "1", .accessControlAllowCredentials: "true",
+            .accessControlExposeHeaders: "*", HTTPField.Name("X-Access-Control-Note")!: "kept",
+            .contentType: "text/plain",
+        ]
+        let refused = Self.respond(
+            Self.policy.evaluate(Self.request(.get, [(.origin, "https://evil.example")])), handler: handler)
+        #expect(refused.map(\.name.canonicalName) == ["x-access-control-note", "content-type", "vary"])
+        let allowed = Self.respond(
+            Self.policy.evaluate(Self.request(.get, [(.origin, "https://app.example.com")])), handler: handler)
+        #expect(allowed[HTTPField.Name("Access-Control-Allow-Private-Network")!] == nil)
+        #expect(allowed[values: .accessControlExposeHeaders] == ["x-total-count"])
     }
 
     @Test func everyOriginGetsAStarEvenWithoutOrigin() throws {
@@ -235,25 +252,33 @@ struct PolicyEvaluationTests {
         let legacy = try CORSPolicy(
             allowOrigins: ["https://a.example"], allowMethods: ["PUT"], preflightSuccessStatus: 200)
         #expect(
-            legacy.evaluate(Self.preflight(origin: "https://a.example", method: "PUT")).preflightResponse?.status == .ok
+            legacy.evaluate(Self.preflight(origin: "https://a.example", method: "PUT")).immediateResponse?.status == .ok
         )
     }
 
-    /// The most specific prefix wins, on the normalized path, case-sensitively.
-    @Test(arguments: [
-        ("/public/data", true), ("/public", true), ("/public/deep/er?x=1", true), ("//public//x", true),
-        ("/%70ublic/x", true), ("/private/../public/x", true), ("/public/../private", false), ("/Public/x", false),
-        ("/publicity", false), ("/public/admin/x", false), ("/public/admin", false), ("/public/./admin/", false),
-        ("/public/%2E%2E/x", false),
-    ])
-    func routes(path: String, isPublic: Bool) throws {
+    /// The most specific prefix wins, on the canonical path, case-sensitively; a path with dot segments (which
+    /// browsers never send) is refused with 400 rather than resolved one way or another.
+    @Test(
+        arguments: [
+            ("/public/data", "*"), ("/public", "*"), ("/public/deep/er?x=1", "*"), ("//public//x", "*"),
+            ("/%70ublic/x", "*"), ("/Public/x", nil), ("/publicity", nil), ("/public/admin/x", nil),
+            ("/public/admin", nil),
+            ("/private/../public/x", "400"), ("/public/../private", "400"), ("/public/./admin/", "400"),
+            ("/public/%2E%2E/x", "400"),
+        ] as [(String, String?)])
+    func routes(path: String, outcome: String?) throws {
         let policy = try CORSPolicy(
             allowOrigins: ["https://app.example.com"], allowCredentials: true,
             routes: [
                 .init(pathPrefix: "/public/", allowOrigins: ["*"], allowCredentials: false),
                 .init(pathPrefix: "/public/admin", allowOrigins: ["https://admin.example.com"]),
             ])
-        let fields = Self.respond(policy.evaluate(Self.request(.get, path: path, [(.origin, "https://x.example")])))
-        #expect((fields[.accessControlAllowOrigin] == "*") == isPublic)
+        let decision = policy.evaluate(Self.request(.get, path: path, [(.origin, "https://x.example")]))
+        if outcome == "400" {
+            #expect(decision.immediateResponse?.status == .badRequest)
+        } else {
+            #expect(decision.immediateResponse == nil)
+            #expect(Self.respond(decision)[.accessControlAllowOrigin] == outcome)
+        }
     }
 }

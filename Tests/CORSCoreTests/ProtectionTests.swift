@@ -50,10 +50,24 @@ struct ProtectionTests {
             ("POST", "/sso/callback", "cross-site", "https://idp.example", "bank.example", "exempt-path", true),
             ("POST", "/sso", "cross-site", "https://idp.example", "bank.example", "exempt-path", true),
             ("POST", "/ssox", "cross-site", "https://idp.example", "bank.example", "cross-site-request", false),
+            ("POST", "/sso/../transfer", "cross-site", "https://evil.example", "bank.example", "ambiguous-path", false),
+            // Issue #13, item 5: servers that decode `%2F`/`%5C` or strip `;` would route these to /admin/transfer.
             (
-                "POST", "/sso/../transfer", "cross-site", "https://evil.example", "bank.example", "cross-site-request",
+                "POST", "/sso/..;/admin/transfer", "cross-site", "https://e.example", "bank.example", "ambiguous-path",
                 false
             ),
+            (
+                "POST", "/sso/..%2Fadmin/transfer", "cross-site", "https://e.example", "bank.example", "ambiguous-path",
+                false
+            ),
+            (
+                "POST", "/sso/..%5Cadmin/transfer", "cross-site", "https://e.example", "bank.example", "ambiguous-path",
+                false
+            ),
+            ("POST", "/sso;x/callback", "cross-site", "https://idp.example", "bank.example", "ambiguous-path", false),
+            ("POST", "/sso/callback;x", "cross-site", "https://idp.example", "bank.example", "exempt-path", true),
+            // Same-origin requests need no exemption, so their path is not judged.
+            ("POST", "/sso/../transfer", "same-origin", "https://bank.example", "bank.example", "same-origin", true),
             ("POST", "/transfer", nil, nil, "bank.example", "no-browser-metadata", true),
             ("POST", "/transfer", nil, "null", "bank.example", "null-origin", false),
             ("POST", "/transfer", nil, "https://bank.example", "bank.example", "same-origin", true),
@@ -70,7 +84,8 @@ struct ProtectionTests {
             Self.request(HTTPRequest.Method(method)!, path: path, host: host, site: site, origin: origin))
         #expect(decision.code == reason)
         #expect(decision.isAllowed == allowed)
-        #expect((decision.rejectionResponse?.status == .forbidden) == !allowed)
+        let status: HTTPResponse.Status? = allowed ? nil : reason == "ambiguous-path" ? .badRequest : .forbidden
+        #expect(decision.rejectionResponse?.status == status)
     }
 
     @Test func sameSiteWhenAllowed() throws {

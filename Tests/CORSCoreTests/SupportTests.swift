@@ -11,10 +11,15 @@ struct JSONReaderTests {
     @Test func escapesAndUnicode() throws {
         let policy = try CORSPolicy(
             json:
-                #"{"allowOrigins": ["https:\/\/a.example", "https://\u0062.example"], "routes": [{"pathPrefix": "/\ud83d\ude00"}]}"#
+                #"{"allowOrigins": ["https:\/\/a.example", "https://\u0062.example"], "routes": [{"pathPrefix": "/\u0061"}]}"#
         )
         #expect(policy.allowedOrigins().map(\.serialization) == ["https://a.example", "https://b.example"])
-        #expect(policy.configuration.routes.first?.pathPrefix == "/😀")
+        #expect(policy.configuration.routes.first?.pathPrefix == "/a")
+        // A surrogate pair decodes to one scalar; as a route prefix it must be written as a browser sends it.
+        let problem = try #require(
+            Self.problems(#"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/\ud83d\ude00"}]}"#)
+                .first)
+        #expect(problem.value == "/😀" && problem.fix == "write `/%F0%9F%98%80`")
     }
 
     @Test(arguments: [

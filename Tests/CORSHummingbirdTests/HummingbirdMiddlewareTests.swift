@@ -161,4 +161,40 @@ struct HummingbirdMiddlewareTests {
         #expect(lines.contains { $0.contains("[method-not-allowed]") && $0.contains("PATCH") })
         #expect(lines.contains { $0.contains("[origin-not-allowed]") && $0.contains("\"https://evil.example\"") })
     }
+
+    /// Issue #13, item 5: route rules and exemptions are judged on one canonical path; a path servers read in
+    /// different ways is refused with 400 instead of being judged on one reading and routed on another.
+    @Test func ambiguousPathsAreRefusedWith400() async throws {
+        let routed = try CORSPolicy(
+            json: #"""
+                {"allowOrigins":["https://app.example.com"],"allowCredentials":true,
+                 "routes":[{"pathPrefix":"/partner/","allowOrigins":["https://partner.example"]}]}
+                """#)
+        let protection = try CrossOriginProtection(.init(exempt: ["/sso/*"]))
+        try await withServer({ router in
+            router.add(middleware: CORSPolicyMiddleware(routed))
+            router.add(middleware: CrossOriginProtectionMiddleware(protection))
+            router.get("/**") { _, _ in "secret" }
+            router.post("/**") { _, _ in "transferred" }
+        }) { _, client in
+            for path in ["/partner/..%2fsecret.txt", "/partner/%2e%2e/secret.txt", "/partner/..;/secret.txt"] {
+                try await client.execute(uri: path, method: .get, headers: [.origin: "https://partner.example"]) {
+                    response in
+                    #expect(response.status == .badRequest, "\(path)")
+                    #expect(response.headers[.accessControlAllowOrigin] == nil)
+                }
+            }
+            try await client.execute(uri: "/partner/x", method: .get, headers: [.origin: "https://partner.example"]) {
+                #expect($0.status == .ok && $0.headers[.accessControlAllowOrigin] == "https://partner.example")
+            }
+            for path in ["/sso/..;/admin/transfer", "/sso/..%2Fadmin/transfer", "/sso/..%5Cadmin/transfer"] {
+                // A form POST without Origin (Referrer-Policy no-referrer): CORS passes it, the protection judges.
+                let headers: HTTPFields = [.init("Sec-Fetch-Site")!: "cross-site"]
+                try await client.execute(uri: path, method: .post, headers: headers) { response in
+                    #expect(response.status == .badRequest, "\(path)")
+                    #expect(String(buffer: response.body).contains("[ambiguous-path]"))
+                }
+            }
+        }
+    }
 }

@@ -172,4 +172,35 @@ struct VaporProtectionTests {
             }
         }
     }
+
+    /// Issue #13, item 5, on Vapor: ambiguous paths are refused with 400 by both middlewares.
+    @Test func ambiguousPathsAreRefusedWith400() async throws {
+        try await withApp(configure: { application in
+            application.useCrossOriginProtection(try CrossOriginProtection(.init(exempt: ["/sso/*"])))
+            application.useCORS(
+                try CORSPolicy(
+                    json: #"""
+                        {"allowOrigins":["https://app.example.com"],"allowCredentials":true,
+                         "routes":[{"pathPrefix":"/partner/","allowOrigins":["https://partner.example"]}]}
+                        """#))
+            application.get("**") { _ in "secret" }
+            application.post("**") { _ in "transferred" }
+        }) { application in
+            for path in ["partner/..%2fsecret.txt", "partner/%2e%2e/secret.txt", "partner/..;/secret.txt"] {
+                try await application.testing().test(.GET, path, headers: ["Origin": "https://partner.example"]) {
+                    response in
+                    #expect(response.status == .badRequest, "\(path)")
+                    #expect(response.headers.first(name: "Access-Control-Allow-Origin") == nil)
+                }
+            }
+            for path in ["sso/..;/admin/transfer", "sso/..%2Fadmin/transfer", "sso/..%5Cadmin/transfer"] {
+                try await application.testing().test(
+                    .POST, path, headers: ["Sec-Fetch-Site": "cross-site"]
+                ) { response in
+                    #expect(response.status == .badRequest, "\(path)")
+                    #expect(response.body.string.contains("[ambiguous-path]"))
+                }
+            }
+        }
+    }
 }

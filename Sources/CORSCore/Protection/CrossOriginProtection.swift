@@ -9,8 +9,10 @@ public import HTTPTypes
 /// 1. `GET`, `HEAD` and `OPTIONS` pass (they must not change state).
 /// 2. An `Origin` that is not a browser's canonical serialization — `http://evil@victim.example` included — is
 ///    refused (Go compared only the host it parsed out of it).
-/// 3. Trusted origins (an ``OriginSet``) pass; so do exempt paths, matched on the normalized path only (Go's
-///    exemptions also covered paths its router redirected into them, CVE-2025-47910).
+/// 3. Trusted origins (an ``OriginSet``) pass; so do exempt paths, matched on the canonical path only (Go's
+///    exemptions also covered paths its router redirected into them, CVE-2025-47910). A request that would be
+///    refused and whose path has no single meaning (``PathAmbiguity``) is refused with 400, since an exemption
+///    cannot be judged on it.
 /// 4. `Sec-Fetch-Site: same-origin` or `none` passes; `same-site` passes only when configured; anything else is
 ///    refused.
 /// 5. Without `Sec-Fetch-Site`: no `Origin` passes (not a browser, or a same-origin request from an old one);
@@ -86,16 +88,17 @@ public struct CrossOriginProtection: Sendable {
         for (index, path) in configuration.exempt.enumerated() {
             let isPrefix = path.hasSuffix("/*")
             let base = isPrefix ? String(path.dropLast(2)) : path
-            guard let normalized = RoutePath.normalizedPrefix(base.isEmpty ? "/" : base) else {
+            guard let normalized = RequestPath.normalizedPrefix(base.isEmpty ? "/" : base) else {
                 problems.append(
                     PolicyDiagnostic(
                         code: .invalidExemptPath, path: "\(pathPrefix)exempt[\(index)]", value: path,
-                        message: "an exempt path starts with `/`, with no query, fragment or dot segments; end it "
-                            + "with `/*` to exempt everything below it.",
-                        fix: path.hasPrefix("/") ? nil : "write `/\(path)`"))
+                        message: "an exempt path is a canonical path (it starts with `/`, with no query, dot segments, "
+                            + "`//`, `%2F` or needless percent-encoding); end it with `/*` to exempt everything "
+                            + "below it.",
+                        fix: RequestPath.suggestedPrefix(for: base).map { "write `\($0)\(isPrefix ? "/*" : "")`" }))
                 continue
             }
-            if isPrefix { prefixes.append(normalized) } else { exact.insert(String(RoutePath.normalize(path[...]))) }
+            if isPrefix { prefixes.append(normalized) } else { exact.insert(path) }
         }
         exactExemptions = exact
         prefixExemptions = prefixes
@@ -114,14 +117,8 @@ public struct CrossOriginProtection: Sendable {
         }
     }
 
-    /// The headers whose values the decision depends on, for `Vary`.
-    static let varyNames = "Sec-Fetch-Site, Origin"
-
     /// Decides whether `request` may go on to the handler.
     public func evaluate(_ request: HTTPRequest) -> ProtectionDecision {
-        func decide(_ reason: ProtectionDecision.Reason, refuse: Bool) -> ProtectionDecision {
-            ProtectionDecision(reason: reason, refused: refuse, reportOnly: configuration.reportOnly)
-        }
         guard configuration.enabled else { return decide(.disabled, refuse: false) }
         if request.method == .get || request.method == .head || request.method == .options {
             return decide(.safeMethod, refuse: false)
@@ -135,9 +132,19 @@ public struct CrossOriginProtection: Sendable {
             return decide(.malformedOrigin, refuse: true)
         }
         if let origin, trusted.contains(headerValue: origin) { return decide(.trustedOrigin, refuse: false) }
-        if isExempt(request.path ?? "/") { return decide(.exemptPath, refuse: false) }
-        if let value = site.first {
-            switch value {
+        let verdict = siteVerdict(site.first, origin: origin, request: request)
+        guard verdict.refused, !exactExemptions.isEmpty || !prefixExemptions.isEmpty else { return verdict }
+        switch exemption(request.path ?? "/") {
+        case .success(true): return decide(.exemptPath, refuse: false)
+        case .success(false): return verdict
+        case .failure: return decide(.ambiguousPath, refuse: true)
+        }
+    }
+
+    /// The decision from `Sec-Fetch-Site`, or from `Origin` without it, before exemptions.
+    private func siteVerdict(_ site: String?, origin: String?, request: HTTPRequest) -> ProtectionDecision {
+        if let site {
+            switch site {
             case "same-origin", "none": return decide(.sameOrigin, refuse: false)
             case "same-site" where configuration.allowSameSite: return decide(.sameSite, refuse: false)
             case "same-site": return decide(.sameSiteRequest, refuse: true)
@@ -151,10 +158,16 @@ public struct CrossOriginProtection: Sendable {
             ? decide(.sameOrigin, refuse: false) : decide(.originMismatch, refuse: true)
     }
 
-    private func isExempt(_ path: String) -> Bool {
-        let normalized = RoutePath.normalize(path[...])
-        if exactExemptions.contains(String(normalized)) { return true }
-        return prefixExemptions.contains { RoutePath.matches(normalized, prefix: $0) }
+    private func decide(_ reason: ProtectionDecision.Reason, refuse: Bool) -> ProtectionDecision {
+        ProtectionDecision(reason: reason, refused: refuse, reportOnly: configuration.reportOnly)
+    }
+
+    /// Whether the canonical path is exempt (under both readings of its `;` parameters).
+    private func exemption(_ target: String) -> Result<Bool, PathAmbiguity> {
+        RequestPath.judge(target[...]) { path in
+            exactExemptions.contains(String(path))
+                || prefixExemptions.contains { RequestPath.matches(path, prefix: $0) }
+        }
     }
 
     private func isOwnOrigin(_ value: String, request: HTTPRequest) -> Bool {

@@ -17,6 +17,7 @@ public struct ProtectionDecision: Sendable, Hashable {
         case unknownFetchSite = "unknown-sec-fetch-site"
         case nullOrigin = "null-origin"
         case originMismatch = "origin-mismatch"
+        case ambiguousPath = "ambiguous-path"
     }
 
     public let reason: Reason
@@ -30,10 +31,11 @@ public struct ProtectionDecision: Sendable, Hashable {
     /// The stable reason code.
     public var code: String { reason.rawValue }
 
-    /// The 403 to answer a refused request with, or `nil` when it goes on.
+    /// The 403 to answer a refused request with — 400 when its path has no single meaning — or `nil` when it goes
+    /// on.
     public var rejectionResponse: HTTPResponse? {
         guard !isAllowed else { return nil }
-        var response = HTTPResponse(status: .forbidden)
+        var response = HTTPResponse(status: reason == .ambiguousPath ? .badRequest : .forbidden)
         response.headerFields[.contentType] = "text/plain; charset=utf-8"
         apply(to: &response.headerFields)
         return response
@@ -41,8 +43,12 @@ public struct ProtectionDecision: Sendable, Hashable {
 
     /// The body of ``rejectionResponse``.
     public var rejectionBody: String {
-        "Cross-origin request refused [\(code)]: this endpoint only accepts state-changing requests from its own "
-            + "origin.\n"
+        if reason == .ambiguousPath {
+            return "Request refused [\(code)]: its path has more than one meaning to servers; send it without dot "
+                + "segments, encoded separators or parameters on them.\n"
+        }
+        return "Cross-origin request refused [\(code)]: this endpoint only accepts state-changing requests from its "
+            + "own origin.\n"
     }
 
     /// Adds `Vary: Sec-Fetch-Site, Origin` when the decision read them (appended; an existing `Vary` is kept).

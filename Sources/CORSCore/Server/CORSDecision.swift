@@ -3,8 +3,9 @@ public import HTTPTypes
 /// What a policy decided for one request: whether it is a CORS request at all, a preflight or an actual request,
 /// whether it is allowed, and exactly which fields the response must carry.
 ///
-/// A middleware answers a preflight with ``preflightResponse`` without calling its handler, and otherwise calls the
-/// handler and then ``apply(to:)`` on the handler's response fields.
+/// A middleware answers with ``immediateResponse`` without calling its handler when there is one (a preflight, or a
+/// request refused with 400), and otherwise calls the handler and then ``apply(to:)`` on the handler's response
+/// fields.
 public struct CORSDecision: Sendable {
     /// The kind of request the decision is about.
     public enum Kind: Sendable, Hashable {
@@ -53,34 +54,42 @@ public struct CORSDecision: Sendable {
         [allowOrigin, allowMethods, allowHeaders].compactMap { $0 } + otherFields
     }
 
-    /// The complete answer to a preflight: the success status and fields, or 403 with only `Vary`.
-    /// `nil` when the request is not a preflight.
-    public var preflightResponse: HTTPResponse? {
-        guard kind == .preflight else { return nil }
-        var response = HTTPResponse(status: preflightStatus)
+    /// The complete answer when the handler must not run: a preflight's success status and fields, or 403 with
+    /// only `Vary`; 400 for a request whose path has no single meaning (``CORSRejection/ambiguousPath(_:)``).
+    /// `nil` when the request goes on to the handler.
+    public var immediateResponse: HTTPResponse? {
+        var response: HTTPResponse
+        if case .ambiguousPath = rejection {
+            response = HTTPResponse(status: .badRequest)
+        } else if kind == .preflight {
+            response = HTTPResponse(status: preflightStatus)
+        } else {
+            return nil
+        }
         apply(to: &response.headerFields)
         return response
     }
 
-    /// The names of the response headers the CORS protocol defines; a policy owns them.
-    public static let corsResponseHeaderNames: [HTTPField.Name] = [
-        .accessControlAllowOrigin, .accessControlAllowCredentials, .accessControlAllowMethods,
-        .accessControlAllowHeaders, .accessControlExposeHeaders, .accessControlMaxAge,
-    ]
-
     /// Writes the decision into a response's fields.
     ///
-    /// The policy is the one authority on CORS: any `Access-Control-Allow-*`, `-Expose-Headers` or `-Max-Age` field
-    /// already there (from a handler or an upstream) is replaced, so a response can never carry two conflicting
-    /// values. Every other field is kept, and `Vary` is appended to, never replaced.
+    /// The policy is the one authority on CORS: every `Access-Control-*` field already there (from a handler or an
+    /// upstream) is removed, so a response can never carry two conflicting values, nor a field the policy did not
+    /// decide (`Access-Control-Allow-Private-Network`, say). Every other field is kept, and `Vary` is appended to,
+    /// never replaced.
     public func apply(to fields: inout HTTPFields) {
-        for name in Self.corsResponseHeaderNames where fields.contains(name) {
-            fields[name] = nil
+        if fields.contains(where: { Self.isCORSResponseField($0.name) }) {
+            fields = HTTPFields(fields.filter { !Self.isCORSResponseField($0.name) })
         }
         if let allowOrigin { fields.append(allowOrigin) }
         if let allowMethods { fields.append(allowMethods) }
         if let allowHeaders { fields.append(allowHeaders) }
         fields.append(contentsOf: otherFields)
         vary.append(to: &fields)
+    }
+
+    /// Whether a response field belongs to the CORS protocol, which a policy owns: its name starts with
+    /// `Access-Control-` (https://fetch.spec.whatwg.org/#http-responses).
+    public static func isCORSResponseField(_ name: HTTPField.Name) -> Bool {
+        ASCII.hasPrefixIgnoringCase(name.canonicalName.utf8, "access-control-".utf8)
     }
 }

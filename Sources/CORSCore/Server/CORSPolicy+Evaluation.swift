@@ -11,9 +11,13 @@ extension CORSPolicy {
     /// - Anything else with `Origin`: an actual request; an allowed origin gets `Access-Control-Allow-Origin`,
     ///   credentials and exposed headers (https://fetch.spec.whatwg.org/#http-responses).
     ///
+    /// When the policy has `routes`, the path decides which rules apply, so a path with no single meaning (see
+    /// ``PathAmbiguity``) cannot be judged: a request with `Origin` is refused with 400 (``CORSDecision/immediateResponse``),
+    /// one without gets no CORS fields.
+    ///
     /// Work is bounded by the request's field count and by ``HeaderList/Limits``, never by a header's length.
     public func evaluate(_ request: HTTPRequest) -> CORSDecision {
-        let rules = routes.isEmpty ? root : self.rules(forPath: (request.path ?? "/")[...])
+        let found = rules(forPath: (request.path ?? "/")[...])
         var originCount = 0
         var originValue: String?
         var requestMethodCount = 0
@@ -28,13 +32,23 @@ extension CORSPolicy {
             }
         }
 
+        let isPreflight = originValue != nil && request.method == .options && requestMethodCount > 0
+        let rules: CompiledRules
+        switch found {
+        case .success(let matched):
+            rules = matched
+        case .failure(let ambiguity):
+            guard originValue != nil else { return CORSDecision(kind: .notCORS, vary: .origin) }
+            return CORSDecision(
+                kind: isPreflight ? .preflight : .actual, rejection: .ambiguousPath(ambiguity),
+                vary: isPreflight ? .preflight : .origin)
+        }
         guard let originValue else {
             if let wildcard = rules.wildcardOriginField {
                 return CORSDecision(kind: .notCORS, vary: [], allowOrigin: wildcard, otherFields: rules.actualFields)
             }
             return CORSDecision(kind: .notCORS, vary: .origin)
         }
-        let isPreflight = request.method == .options && requestMethodCount > 0
         let originVary: VaryNames = rules.wildcardOriginField == nil ? .origin : []
         let vary = isPreflight ? VaryNames.preflight : originVary
         let kind: CORSDecision.Kind = isPreflight ? .preflight : .actual

@@ -32,7 +32,7 @@ public struct CORSPolicy: Sendable {
         var seenPrefixes: [String: Int] = [:]
         for (index, route) in configuration.routes.enumerated() {
             let path = "routes[\(index)]."
-            if let prefix = RoutePath.normalizedPrefix(route.pathPrefix) {
+            if let prefix = RequestPath.normalizedPrefix(route.pathPrefix) {
                 if let first = seenPrefixes[prefix] {
                     diagnostics.append(
                         PolicyDiagnostic(
@@ -50,8 +50,9 @@ public struct CORSPolicy: Sendable {
                 diagnostics.append(
                     PolicyDiagnostic(
                         code: .invalidRoutePrefix, path: path + "pathPrefix", value: route.pathPrefix,
-                        message: "a path prefix starts with `/` and has no query, fragment or dot segments.",
-                        fix: route.pathPrefix.hasPrefix("/") ? nil : "write `/\(route.pathPrefix)`"))
+                        message: "a path prefix is a canonical path: it starts with `/`, has no query, no dot "
+                            + "segments, no `//`, no `%2F` or `%5C`, and no needless percent-encoding.",
+                        fix: RequestPath.suggestedPrefix(for: route.pathPrefix).map { "write `\($0)`" }))
             }
         }
         var protection: CrossOriginProtection?
@@ -83,19 +84,21 @@ public struct CORSPolicy: Sendable {
                 preflightSuccessStatus: preflightSuccessStatus, routes: routes))
     }
 
-    /// The allowed origins of the rules that govern `path`, without redundant patterns.
+    /// The allowed origins of the rules that govern `path`, without redundant patterns; none when the path has no
+    /// single meaning (see ``PathAmbiguity``).
     public func allowedOrigins(forPath path: String = "/") -> [OriginPattern] {
-        rules(forPath: path[...]).origins.patterns
+        (try? rules(forPath: path[...]).get())?.origins.patterns ?? []
     }
 
-    /// The rules of the longest route prefix that matches the normalized `path`, or the top-level rules.
-    func rules(forPath path: Substring) -> CompiledRules {
-        guard !routes.isEmpty else { return root }
-        let normalized = RoutePath.normalize(path)
-        for route in routes where RoutePath.matches(normalized, prefix: route.prefix) {
-            return route.rules
-        }
-        return root
+    /// The rules of the longest route prefix that matches the canonical `path`, or the top-level rules; a failure
+    /// when the routes make the path's meaning matter and it has none.
+    ///
+    /// A path with `;` parameters is judged both as written and without them (the reading of servers that strip
+    /// them); if the two readings fall under different routes, the path is refused.
+    func rules(forPath target: Substring) -> Result<CompiledRules, PathAmbiguity> {
+        guard !routes.isEmpty else { return .success(root) }
+        return RequestPath.judge(target) { path in routes.firstIndex { RequestPath.matches(path, prefix: $0.prefix) } }
+            .map { index in index.map { routes[$0].rules } ?? root }
     }
 }
 

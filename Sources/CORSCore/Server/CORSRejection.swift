@@ -16,6 +16,8 @@ public enum CORSRejection: Sendable, Hashable, CustomStringConvertible {
     case invalidRequestHeaders(HeaderList.Failure)
     /// A requested header is not allowed.
     case headerNotAllowed(String)
+    /// The policy's routes make the path matter and it has no single meaning; answered with 400.
+    case ambiguousPath(PathAmbiguity)
 
     /// The stable identifier of the reason.
     public var code: String {
@@ -27,6 +29,7 @@ public enum CORSRejection: Sendable, Hashable, CustomStringConvertible {
         case .methodNotAllowed: return "method-not-allowed"
         case .invalidRequestHeaders: return "invalid-request-headers"
         case .headerNotAllowed: return "header-not-allowed"
+        case .ambiguousPath: return "ambiguous-path"
         }
     }
 
@@ -39,6 +42,7 @@ public enum CORSRejection: Sendable, Hashable, CustomStringConvertible {
         case .methodNotAllowed(let method): return "the method \(method) is not allowed"
         case .invalidRequestHeaders(let failure): return "Access-Control-Request-Headers is invalid (\(failure))"
         case .headerNotAllowed(let name): return "the request header \(name) is not allowed"
+        case .ambiguousPath(let ambiguity): return "\(ambiguity) [\(ambiguity.code)]"
         }
     }
 }

@@ -58,6 +58,11 @@ enum ASCII {
         return zip(a, b).allSatisfy { lowercased($0) == lowercased($1) }
     }
 
+    /// Whether `text` starts with `prefix`, which must be lowercase, in any case.
+    static func hasPrefixIgnoringCase(_ text: some Collection<UInt8>, _ prefix: some Collection<UInt8>) -> Bool {
+        text.count >= prefix.count && zip(text, prefix).allSatisfy { lowercased($0) == $1 }
+    }
+
     /// Compares `a` byte-lowercased with `b`, which must already be lowercase; the order is byte order.
     static func compareLowercased<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Int {
         var left = a.makeIterator()

@@ -36,6 +36,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "HTTP1Wire",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "CORSClient",
             dependencies: [
                 "CORSCore",
@@ -189,6 +197,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "HTTP1WireTests",
+            dependencies: [
+                "HTTP1Wire", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CORSCoreTests",
             dependencies: [
                 "CORSCore",
@@ -219,6 +235,15 @@ if Context.environment["CORS_BENCHMARKS"] != nil {
 // libFuzzer targets: `scripts/fuzz.sh` builds them with -sanitize=fuzzer,address. Kept out of ordinary builds.
 if Context.environment["CORS_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    package.targets.append(
+        .executableTarget(
+            name: "FuzzHTTP1",
+            dependencies: [
+                "HTTP1Wire", "FuzzSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/FuzzHTTP1"
+        ))
     for name in ["FuzzOrigin", "FuzzHeaderList", "FuzzPolicy", "FuzzBrowser"] {
         package.targets.append(
             .executableTarget(

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes CORSCore with libFuzzer (address sanitizer on): origin parsing, header lists, policy decoding and
-# evaluation, and the browser model's response handling.
+# Fuzzes with libFuzzer (address sanitizer on): origin parsing, header lists, policy decoding and
+# evaluation, the browser model's response handling, and the gateway's HTTP/1.1 parser.
 #
 #   scripts/fuzz.sh [SECONDS]    each target for SECONDS (default 60); prints executions per target
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-targets=(FuzzOrigin FuzzHeaderList FuzzPolicy FuzzBrowser)
+targets=(FuzzOrigin FuzzHeaderList FuzzPolicy FuzzBrowser FuzzHTTP1)
 for target in "${targets[@]}"; do
     CORS_FUZZ=1 swift build -c release --build-path .build-fuzz --product "$target" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > /dev/null

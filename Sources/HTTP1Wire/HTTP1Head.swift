@@ -1,0 +1,54 @@
+public import HTTPTypes
+
+/// The start line and header section of a message, as parsed: field values are the bytes received, unchanged
+/// (`HTTPField(name:lenientValue:)`), so that a proxy forwards what it got.
+package struct HTTP1Head: Sendable, Hashable {
+    package enum StartLine: Sendable, Hashable {
+        /// `method SP request-target SP HTTP-version` (RFC 9112 §3).
+        case request(method: HTTPRequest.Method, target: String)
+        /// `HTTP-version SP status-code SP [reason-phrase]` (RFC 9112 §4).
+        case response(status: Int, reason: String)
+    }
+
+    package var startLine: StartLine
+    /// The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1.
+    package var minorVersion: Int
+    /// Every field line, in order, `Host` included.
+    package var fields: HTTPFields
+    /// How the body that follows is delimited.
+    package var framing: HTTP1Framing
+    /// Whether the sender is willing to send or receive another message on the connection after this one
+    /// (RFC 9112 §9.3): HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
+    package var keepAlive: Bool {
+        var close = false
+        var keep = false
+        for value in fields[values: .connection] {
+            for token in value.split(separator: ",") {
+                let name = token.trimmingTabsAndSpaces.lowercased()
+                if name == "close" { close = true }
+                if name == "keep-alive" { keep = true }
+            }
+        }
+        return !close && (minorVersion == 1 || keep)
+    }
+}
+
+/// How a message body is delimited (RFC 9112 §6.3).
+package enum HTTP1Framing: Sendable, Hashable {
+    /// No body: a request without `Content-Length` or `Transfer-Encoding`, a response to `HEAD`, a 1xx, 204 or 304.
+    case empty
+    /// `Content-Length` bytes.
+    case length(Int)
+    /// The chunked transfer coding (RFC 9112 §7.1).
+    case chunked
+    /// A response with neither field: everything until the server closes the connection.
+    case untilClose
+}
+
+extension Substring {
+    var trimmingTabsAndSpaces: Substring {
+        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isWhitespace($0) }) else { return self[endIndex...] }
+        return self[first...lastIndex(where: { !isWhitespace($0) })!]
+    }
+}

@@ -1,0 +1,402 @@
+public import HTTPTypes
+public import NIOCore
+
+/// A strict, incremental HTTP/1.1 parser (RFC 9112): bytes in, message events out, no I/O.
+///
+/// One parser reads one direction of one connection: requests (`.server`) or responses (`.client`). Feed it the
+/// bytes received so far; each ``next(_:)`` consumes what it can and returns one event, or `nil` when it needs more.
+/// Work and memory are bounded by ``HTTP1Limits``; a section is scanned once however slowly it arrives; body bytes
+/// are handed out as slices of the input, never copied.
+///
+/// Strict means: only `CR LF` ends a line, field lines never fold, a field name is followed by `:` directly, values
+/// have no control characters, `Content-Length` is one decimal number, a request's `Transfer-Encoding` is `chunked`
+/// alone and never comes with `Content-Length`, chunk-size lines are hex digits with optional extensions. Anything
+/// else is an ``HTTP1Error`` — never a guess that another parser could make differently.
+package struct HTTP1Parser: Sendable {
+    package enum Role: Sendable {
+        /// Parses requests.
+        case server
+        /// Parses responses.
+        case client
+    }
+
+    package enum Event: Sendable, Hashable {
+        /// A header section. A 1xx response head is interim: no body and no ``end(_:)`` follow it.
+        case head(HTTP1Head)
+        case body(ByteBuffer)
+        /// The end of the message, with its trailer section if it had one.
+        case end(HTTPFields?)
+    }
+
+    private enum State: Sendable {
+        case head
+        case fixed(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case untilClose
+        case failed(HTTP1Error)
+    }
+
+    package let role: Role
+    package let limits: HTTP1Limits
+    /// Client role: the response about to be read answers a `HEAD` request, so it has no body whatever its fields
+    /// say (RFC 9112 §6.3). Set before the response arrives.
+    package var respondingToHEAD = false
+    private var state = State.head
+    private var section = SectionScanner()
+    private var chunkLineScanned = 0
+    private var bodyBytes = 0
+
+    package init(role: Role, limits: HTTP1Limits = HTTP1Limits()) {
+        self.role = role
+        self.limits = limits
+    }
+
+    /// Whether no byte of a next message has been read: the peer may close here without losing anything.
+    package var isBetweenMessages: Bool {
+        if case .head = state { return section.offset == 0 }
+        return false
+    }
+
+    /// The next event from `buffer`, consuming the bytes it used; `nil` when more bytes are needed.
+    package mutating func next(_ buffer: inout ByteBuffer) throws(HTTP1Error) -> Event? {
+        do {
+            return try step(&buffer)
+        } catch {
+            state = .failed(error)
+            throw error
+        }
+    }
+
+    /// The connection's input ended: the end of a body delimited by the close, `nil` between messages, or an
+    /// error when a message was cut short.
+    package mutating func finish() throws(HTTP1Error) -> Event? {
+        switch state {
+        case .untilClose:
+            state = .head
+            return .end(nil)
+        case .head where section.offset == 0:
+            return nil
+        case .failed(let error):
+            throw error
+        default:
+            state = .failed(.truncated)
+            throw .truncated
+        }
+    }
+
+    private mutating func step(_ buffer: inout ByteBuffer) throws(HTTP1Error) -> Event? {
+        switch state {
+        case .failed(let error):
+            throw error
+        case .head:
+            guard let length = try section.scan(buffer, limits: limits, firstLineIsTarget: role == .server) else {
+                return nil
+            }
+            let head = try parseHead(buffer.readableBytesView, lines: section.lines)
+            buffer.moveReaderIndex(forwardBy: length)
+            section = SectionScanner()
+            bodyBytes = 0
+            switch head.framing {
+            case .empty:
+                // A 1xx response is interim: the final response follows, still in the head state.
+                if case .response(let status, _) = head.startLine, (100..<200).contains(status) { return .head(head) }
+                state = .fixed(remaining: 0)
+            case .length(let length): state = .fixed(remaining: length)
+            case .chunked: state = .chunkSize
+            case .untilClose: state = .untilClose
+            }
+            return .head(head)
+        case .fixed(let remaining):
+            if remaining == 0 {
+                state = .head
+                return .end(nil)
+            }
+            guard buffer.readableBytes > 0 else { return nil }
+            let count = min(remaining, buffer.readableBytes)
+            state = .fixed(remaining: remaining - count)
+            return .body(buffer.readSlice(length: count)!)
+        case .untilClose:
+            guard buffer.readableBytes > 0 else { return nil }
+            return .body(buffer.readSlice(length: buffer.readableBytes)!)
+        case .chunkSize:
+            guard let size = try readChunkSize(&buffer) else { return nil }
+            if size == 0 {
+                state = .trailers
+                return try step(&buffer)
+            }
+            try countBody(size)
+            state = .chunkData(remaining: size)
+            return try step(&buffer)
+        case .chunkData(let remaining):
+            guard buffer.readableBytes > 0 else { return nil }
+            let count = min(remaining, buffer.readableBytes)
+            state = count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - count)
+            return .body(buffer.readSlice(length: count)!)
+        case .chunkDataEnd:
+            guard buffer.readableBytes >= 2 else { return nil }
+            guard buffer.readInteger(as: UInt16.self) == 0x0D0A else { throw .invalidChunk }
+            state = .chunkSize
+            return try step(&buffer)
+        case .trailers:
+            guard let length = try section.scan(buffer, limits: limits, firstLineIsTarget: false, startsWithLine: false)
+            else { return nil }
+            let trailers = try parseFields(buffer.readableBytesView, lines: section.lines[...])
+            buffer.moveReaderIndex(forwardBy: length)
+            section = SectionScanner()
+            state = .head
+            return .end(trailers.isEmpty ? nil : trailers)
+        }
+    }
+
+    private mutating func countBody(_ count: Int) throws(HTTP1Error) {
+        bodyBytes += count
+        if role == .server, let max = limits.maxBodyBytes, bodyBytes > max { throw .bodyTooLarge }
+    }
+
+    // MARK: Header section
+
+    private func parseHead(_ bytes: ByteBufferView, lines: [Range<Int>]) throws(HTTP1Error) -> HTTP1Head {
+        let base = bytes.startIndex
+        let first = lines[0]
+        let startLine = bytes[(base + first.lowerBound)..<(base + first.upperBound)]
+        let fields = try parseFields(bytes, lines: lines.dropFirst())
+        switch role {
+        case .server:
+            let (method, target, minor) = try Self.parseRequestLine(startLine)
+            let framing = try requestFraming(fields, minorVersion: minor)
+            try Self.checkHost(fields, minorVersion: minor)
+            return HTTP1Head(
+                startLine: .request(method: method, target: target), minorVersion: minor, fields: fields,
+                framing: framing)
+        case .client:
+            let (status, reason, minor) = try Self.parseStatusLine(startLine)
+            return HTTP1Head(
+                startLine: .response(status: status, reason: reason), minorVersion: minor, fields: fields,
+                framing: try responseFraming(fields, status: status))
+        }
+    }
+
+    private func parseFields(_ bytes: ByteBufferView, lines: ArraySlice<Range<Int>>) throws(HTTP1Error) -> HTTPFields {
+        var fields = HTTPFields()
+        fields.reserveCapacity(lines.count)
+        let base = bytes.startIndex
+        for line in lines {
+            let lower = base + line.lowerBound
+            let upper = base + line.upperBound
+            guard bytes[lower] != Byte.space, bytes[lower] != Byte.tab else { throw .obsoleteLineFolding }
+            guard let colon = bytes[lower..<upper].firstIndex(of: Byte.colon), colon > lower else {
+                throw .invalidFieldName
+            }
+            let nameBytes = bytes[lower..<colon]
+            guard nameBytes.allSatisfy(Byte.isToken),
+                let name = HTTPField.Name(String(decoding: nameBytes, as: UTF8.self))
+            else { throw .invalidFieldName }
+            var start = colon + 1
+            var end = upper
+            while start < end, bytes[start] == Byte.space || bytes[start] == Byte.tab { start += 1 }
+            while end > start, bytes[end - 1] == Byte.space || bytes[end - 1] == Byte.tab { end -= 1 }
+            let value = bytes[start..<end]
+            guard value.allSatisfy(Byte.isFieldValue) else { throw .invalidFieldValue }
+            fields.append(HTTPField(name: name, lenientValue: value))
+        }
+        return fields
+    }
+
+    /// `method SP request-target SP HTTP-version`, single spaces only (RFC 9112 §3).
+    private static func parseRequestLine(
+        _ line: ByteBufferView
+    ) throws(HTTP1Error) -> (HTTPRequest.Method, String, Int) {
+        let parts = line.split(separator: Byte.space, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw .invalidStartLine }
+        let minor = try parseVersion(parts[2])
+        guard parts[0].allSatisfy(Byte.isToken), !parts[0].isEmpty,
+            let method = HTTPRequest.Method(String(decoding: parts[0], as: UTF8.self))
+        else { throw .invalidMethod }
+        let target = parts[1]
+        guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != Byte.hash }) else {
+            throw .invalidTarget
+        }
+        let text = String(decoding: target, as: UTF8.self)
+        let lowered = text.prefix(8).lowercased()
+        let isForm =
+            text.hasPrefix("/") || (text == "*" && method == .options) || lowered.hasPrefix("http://")
+            || lowered.hasPrefix("https://")
+        guard isForm else { throw .invalidTarget }
+        return (method, text, minor)
+    }
+
+    /// `HTTP-version SP status-code SP [reason-phrase]`; the space before an empty reason may be missing, as some
+    /// servers send it.
+    private static func parseStatusLine(_ line: ByteBufferView) throws(HTTP1Error) -> (Int, String, Int) {
+        let parts = line.split(separator: Byte.space, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { throw .invalidStartLine }
+        let minor = try parseVersion(parts[0])
+        let code = parts[1]
+        guard code.count == 3, code.allSatisfy(Byte.isDigit), code.first! >= UInt8(ascii: "1") else {
+            throw .invalidStartLine
+        }
+        let status = code.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        let reason = parts.count == 3 ? parts[2] : line[line.endIndex...]
+        guard reason.allSatisfy(Byte.isFieldValue) else { throw .invalidStartLine }
+        return (status, String(decoding: reason, as: UTF8.self), minor)
+    }
+
+    private static func parseVersion(_ bytes: ByteBufferView.SubSequence) throws(HTTP1Error) -> Int {
+        let version = Array(bytes)
+        guard version.count == 8, version.starts(with: Array("HTTP/".utf8)), Byte.isDigit(version[5]),
+            version[6] == UInt8(ascii: "."), Byte.isDigit(version[7])
+        else { throw .invalidStartLine }
+        guard version[5] == UInt8(ascii: "1"), version[7] <= UInt8(ascii: "1") else { throw .unsupportedVersion }
+        return Int(version[7] - UInt8(ascii: "0"))
+    }
+
+    /// RFC 9112 §3.2: exactly one `Host` in HTTP/1.1, and a valid one.
+    private static func checkHost(_ fields: HTTPFields, minorVersion: Int) throws(HTTP1Error) {
+        let hosts = fields[values: HTTP1Authority.host]
+        if hosts.count > 1 { throw .multipleHosts }
+        if hosts.isEmpty, minorVersion == 1 { throw .missingHost }
+        if let host = hosts.first, !HTTP1Authority.isValid(host.utf8) { throw .invalidHost }
+    }
+
+    // MARK: Framing
+
+    /// RFC 9112 §6.3, for requests: `Transfer-Encoding: chunked` alone, or one `Content-Length`, or no body.
+    private func requestFraming(_ fields: HTTPFields, minorVersion: Int) throws(HTTP1Error) -> HTTP1Framing {
+        let codings = Self.transferCodings(fields)
+        let length = try Self.contentLength(fields)
+        if let codings {
+            if minorVersion == 0 { throw .transferEncodingInHTTP10 }
+            if length != nil { throw .contentLengthWithTransferEncoding }
+            guard codings.last == "chunked", codings.filter({ $0 == "chunked" }).count == 1 else {
+                throw .transferEncodingNotChunked
+            }
+            guard codings.count == 1 else { throw .unsupportedTransferCoding }
+            return .chunked
+        }
+        guard let length else { return .empty }
+        if let max = limits.maxBodyBytes, length > max { throw .bodyTooLarge }
+        return .length(length)
+    }
+
+    /// RFC 9112 §6.3, for responses: no body for `HEAD`, 1xx, 204 and 304; then `chunked`, `Content-Length`, or
+    /// until the connection closes. A response that has both, or another coding, is refused rather than guessed.
+    private func responseFraming(_ fields: HTTPFields, status: Int) throws(HTTP1Error) -> HTTP1Framing {
+        if status == 101 { throw .unexpectedSwitchingProtocols }
+        if respondingToHEAD || (100..<200).contains(status) || status == 204 || status == 304 { return .empty }
+        let codings = Self.transferCodings(fields)
+        let length = try Self.contentLength(fields)
+        if let codings {
+            if length != nil { throw .contentLengthWithTransferEncoding }
+            guard codings == ["chunked"] else { throw .unsupportedTransferCoding }
+            return .chunked
+        }
+        return length.map { .length($0) } ?? .untilClose
+    }
+
+    /// The transfer codings listed, lowercased, or `nil` without `Transfer-Encoding`.
+    private static func transferCodings(_ fields: HTTPFields) -> [String]? {
+        let values = fields[values: .transferEncoding]
+        guard !values.isEmpty else { return nil }
+        return values.flatMap { $0.split(separator: ",") }.map { $0.trimmingTabsAndSpaces.lowercased() }.filter {
+            !$0.isEmpty
+        }
+    }
+
+    /// The one `Content-Length`, repeated identically at most (RFC 9110 §8.6), or `nil` without one.
+    private static func contentLength(_ fields: HTTPFields) throws(HTTP1Error) -> Int? {
+        var length: Int?
+        for value in fields[values: .contentLength] {
+            for element in value.split(separator: ",", omittingEmptySubsequences: false) {
+                let digits = element.trimmingTabsAndSpaces.utf8
+                guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(Byte.isDigit) else {
+                    throw .invalidContentLength
+                }
+                let parsed = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+                if let length, length != parsed { throw .invalidContentLength }
+                length = parsed
+            }
+        }
+        return length
+    }
+
+    // MARK: Chunks
+
+    /// `chunk-size [ chunk-ext ] CRLF` (RFC 9112 §7.1): 1 to 15 hex digits, then nothing or whitespace and `;`
+    /// extensions (read and ignored). Returns `nil` until the whole line has arrived.
+    private mutating func readChunkSize(_ buffer: inout ByteBuffer) throws(HTTP1Error) -> Int? {
+        let view = buffer.readableBytesView
+        let searched = view.prefix(limits.maxChunkLineBytes).dropFirst(chunkLineScanned)
+        guard let lineFeed = searched.firstIndex(of: Byte.lineFeed) else {
+            if view.count >= limits.maxChunkLineBytes { throw .invalidChunk }
+            chunkLineScanned = view.count
+            return nil
+        }
+        chunkLineScanned = 0
+        guard lineFeed > view.startIndex, view[lineFeed - 1] == Byte.carriageReturn else { throw .invalidChunk }
+        let line = view[view.startIndex..<(lineFeed - 1)]
+        let digits = line.prefix(while: { Byte.hexValue($0) != nil })
+        guard !digits.isEmpty, digits.count <= 15 else { throw .invalidChunk }
+        var rest = line[digits.endIndex...]
+        while let first = rest.first, first == Byte.space || first == Byte.tab { rest = rest.dropFirst() }
+        guard rest.isEmpty || (rest.first == UInt8(ascii: ";") && rest.allSatisfy(Byte.isFieldValue)) else {
+            throw .invalidChunk
+        }
+        let size = digits.reduce(0) { $0 << 4 | Byte.hexValue($1)! }
+        buffer.moveReaderIndex(forwardBy: lineFeed + 1 - view.startIndex)
+        return size
+    }
+}
+
+/// Progress through a header or trailer section: complete lines so far, and how far the bytes have been scanned,
+/// so that a section arriving a byte at a time is still scanned once.
+private struct SectionScanner: Sendable {
+    var offset = 0
+    var lineStart = 0
+    var lines: [Range<Int>] = []
+
+    /// The section's length, line endings and the final empty line included, once it has all arrived.
+    mutating func scan(
+        _ buffer: ByteBuffer, limits: HTTP1Limits, firstLineIsTarget: Bool, startsWithLine: Bool = true
+    ) throws(HTTP1Error) -> Int? {
+        let view = buffer.readableBytesView
+        let base = view.startIndex
+        while offset < view.count {
+            guard let found = view[(base + offset)...].firstIndex(of: Byte.lineFeed) else {
+                offset = view.count
+                try check(lineLength: offset - lineStart, limits: limits, firstLineIsTarget: firstLineIsTarget)
+                return nil
+            }
+            let lineFeed = found - base
+            offset = lineFeed + 1
+            guard lineFeed > lineStart, view[found - 1] == Byte.carriageReturn else { throw .bareLineFeed }
+            let line = lineStart..<(lineFeed - 1)
+            lineStart = offset
+            if line.isEmpty {
+                // RFC 9112 §2.2: empty lines before the start line are ignored (within the size limit).
+                if startsWithLine && lines.isEmpty {
+                    if offset > limits.maxHeadBytes { throw .headTooLarge }
+                    continue
+                }
+                return offset
+            }
+            try check(lineLength: line.count, limits: limits, firstLineIsTarget: firstLineIsTarget)
+            guard !view[(base + line.lowerBound)..<(base + line.upperBound)].contains(Byte.carriageReturn) else {
+                throw .bareCarriageReturn
+            }
+            lines.append(line)
+            if lines.count > limits.maxFields + (startsWithLine ? 1 : 0) { throw .tooManyFields }
+            if offset > limits.maxHeadBytes { throw .headTooLarge }
+        }
+        return nil
+    }
+
+    private func check(lineLength: Int, limits: HTTP1Limits, firstLineIsTarget: Bool) throws(HTTP1Error) {
+        if offset > limits.maxHeadBytes { throw .headTooLarge }
+        if lineLength > limits.maxLineBytes {
+            throw lines.isEmpty && firstLineIsTarget ? .targetTooLong : .fieldLineTooLong
+        }
+    }
+}

@@ -1,0 +1,56 @@
+public import HTTPTypes
+public import NIOCore
+
+/// Writes HTTP/1.1 messages (RFC 9112): start lines, field lines with the bytes of each value as they are, and the
+/// chunked framing. What it writes, ``HTTP1Parser`` reads back unchanged.
+package enum HTTP1Serializer {
+    /// `METHOD target HTTP/1.1`, then `fields` (which must include `Host`).
+    package static func writeRequestHead(
+        method: HTTPRequest.Method, target: String, fields: HTTPFields, into buffer: inout ByteBuffer
+    ) {
+        buffer.writeString(method.rawValue)
+        buffer.writeInteger(Byte.space)
+        buffer.writeString(target)
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        writeFields(fields, into: &buffer)
+    }
+
+    /// `HTTP/1.1 code reason`, then `fields`. Reason bytes outside `reason-phrase` become spaces.
+    package static func writeResponseHead(
+        status: HTTPResponse.Status, fields: HTTPFields, into buffer: inout ByteBuffer
+    ) {
+        buffer.writeStaticString("HTTP/1.1 ")
+        buffer.writeString(String(status.code))
+        buffer.writeInteger(Byte.space)
+        buffer.writeBytes(status.reasonPhrase.utf8.map { Byte.isFieldValue($0) ? $0 : Byte.space })
+        buffer.writeStaticString("\r\n")
+        writeFields(fields, into: &buffer)
+    }
+
+    /// One chunk of the chunked coding; an empty buffer writes nothing (an empty chunk would end the body).
+    package static func writeChunk(_ data: ByteBuffer, into buffer: inout ByteBuffer) {
+        guard data.readableBytes > 0 else { return }
+        buffer.writeString(String(data.readableBytes, radix: 16))
+        buffer.writeStaticString("\r\n")
+        var data = data
+        buffer.writeBuffer(&data)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// The last chunk and the trailer section.
+    package static func writeLastChunk(trailers: HTTPFields?, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("0\r\n")
+        writeFields(trailers ?? [:], into: &buffer)
+    }
+
+    /// Field lines and the empty line that ends the section.
+    package static func writeFields(_ fields: HTTPFields, into buffer: inout ByteBuffer) {
+        for field in fields {
+            buffer.writeString(field.name.rawName)
+            buffer.writeStaticString(": ")
+            field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+    }
+}

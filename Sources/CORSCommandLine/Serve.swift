@@ -1,9 +1,10 @@
 public import ArgumentParser
-import AsyncHTTPClient
 import CORSCore
 import CORSGateway
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc
@@ -17,34 +18,58 @@ public struct Serve: AsyncParsableCommand {
         abstract: "Serve a CORS policy: a gateway in front of an upstream, or an echo service to try the policy.",
         discussion: """
             With --upstream, every request is forwarded (bodies streamed both ways, hop-by-hop headers dropped, \
-            Forwarded and X-Forwarded-* added) and the policy decides the CORS fields of every response; preflights \
-            are answered by the gateway itself, and an unreachable upstream gives a 502 the page can read. Without \
-            --upstream, any path and method answers 200 with a JSON description of the request.
+            Forwarded and X-Forwarded-* set) and the policy decides the CORS fields of every response; preflights are \
+            answered by the gateway itself. Each upstream failure is a JSON answer the page can read: 502 \
+            (unreachable, closed, invalid response), 503 (every connection busy and the queue full, or none free in \
+            time), 504 (no answer in time). Without --upstream, any path and method answers 200 with a JSON \
+            description of the request.
+
+            The gateway reads HTTP/1.1 strictly (RFC 9112): ambiguous framing (Content-Length with \
+            Transfer-Encoding, a coding other than chunked, bare LF, folded lines) is refused with 400, and so is a \
+            path servers read in different ways (dot segments, %2F, %5C, \\, %00): the path the policy judges is the \
+            path the upstream gets. Every client and upstream wait has a timeout and every resource a cap (the \
+            options below; defaults from nginx and Envoy).
 
             The policy reloads on SIGHUP and when the file changes; an invalid new policy is refused (its problems \
-            are logged) and the old one keeps serving. SIGTERM and SIGINT stop the server after in-flight requests \
-            finish. Each refused CORS request is logged with its reason code.
+            are logged) and the old one keeps serving. SIGTERM and SIGINT stop accepting connections and let \
+            requests in flight finish, for at most --shutdown-timeout seconds. Each refused CORS request is logged \
+            with its reason code.
 
             Examples:
               cors serve --policy examples/policy.json
               cors serve --policy cors.json --listen 0.0.0.0:8080 --upstream http://127.0.0.1:3000
+              cors serve --policy cors.json --upstream http://127.0.0.1:3000 --forwarded forwarded --trust-forwarded
             """
     )
 
     @Option(help: "The policy file (JSON); see `cors lint`.")
     var policy: String
 
-    @Option(help: "Where to listen, HOST:PORT (use [::1]:PORT for IPv6).")
+    @Option(help: "Where to listen, HOST:PORT (use [::1]:PORT for IPv6; port 0 picks a free one).")
     var listen: String = "127.0.0.1:8080"
 
     @Option(help: "The backend to forward to, http(s)://host[:port][/base].")
     var upstream: String?
 
-    @Option(help: "Seconds to wait for the upstream.")
-    var timeout: Int64 = 60
+    @Option(
+        help: """
+            Which fields tell the upstream about the client: forwarded (RFC 7239), x-forwarded \
+            (X-Forwarded-For/-Host/-Proto), both, or none.
+            """)
+    var forwarded: ForwardedFields = .both
+
+    @Flag(
+        help: """
+            Keep the client's own Forwarded and X-Forwarded-* fields and append to them (only behind a proxy that \
+            sets them); by default they are removed, since any client can write them.
+            """)
+    var trustForwarded = false
 
     @Option(help: "Seconds between checks of the policy file for changes; 0 reloads on SIGHUP only.")
     var watchInterval: Double = 1
+
+    @OptionGroup(title: "Timeouts and limits")
+    var limits: ServeLimits
 
     @Flag(help: "Print the startup line as one JSON object.")
     var json = false
@@ -63,10 +88,9 @@ public struct Serve: AsyncParsableCommand {
 
     public func validate() throws {
         _ = try address()
-        if let upstream, ReverseProxy.validate(upstream: upstream) == false {
-            throw ValidationError("--upstream must be an http(s) URL, such as http://127.0.0.1:3000")
+        if let upstream, UpstreamTarget(upstream) == nil {
+            throw ValidationError("--upstream must be an http(s) URL without query, such as http://127.0.0.1:3000/api")
         }
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
         guard watchInterval >= 0 else { throw ValidationError("--watch-interval must be 0 or more seconds") }
     }
 
@@ -82,13 +106,11 @@ public struct Serve: AsyncParsableCommand {
         logger.logLevel = .info
         var corsLogger = Logger(label: "cors")
         corsLogger.logLevel = .debug
-        let client = HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: .init(
-                redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(min(timeout, 3)), read: .seconds(timeout)), decompression: .disabled))
-        let proxy = upstream.flatMap {
-            ReverseProxy(upstream: $0, client: client, timeoutSeconds: timeout, logger: logger)
+        let limits = self.limits.limits { logger.warning("\($0)") }
+        let proxy = try upstream.flatMap(UpstreamTarget.init).map {
+            try ReverseProxy(
+                upstream: $0, forwarding: Forwarding(fields: forwarded.fields, trustIncoming: trustForwarded),
+                limits: limits, logger: logger)
         }
         let reloader = PolicyReloader(
             path: policy, state: state, logger: logger,
@@ -97,7 +119,7 @@ public struct Serve: AsyncParsableCommand {
         let policy = self.policy
         let json = self.json
         let app = Gateway.application(
-            host: host, port: port, state: state, proxy: proxy, services: [reloader], logger: logger,
+            host: host, port: port, state: state, proxy: proxy, limits: limits, services: [reloader], logger: logger,
             corsLogger: corsLogger
         ) { channel in
             let bound = channel.localAddress?.port ?? port
@@ -116,21 +138,21 @@ public struct Serve: AsyncParsableCommand {
             }
             fflush(nil)
         }
-        do {
-            try await app.runService()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
+        var configuration = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = limits.shutdownTimeout
+        configuration.maximumCancellationDuration = .seconds(5)
+        defer { proxy?.shutdown() }
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 
-extension ReverseProxy {
-    /// Whether `upstream` is a URL the proxy can forward to.
-    static func validate(upstream: String) -> Bool {
-        let lower = upstream.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return false }
-        return upstream.split(separator: "/").count >= 2
-    }
+/// `--forwarded`: the fields that tell the upstream about the client.
+enum ForwardedFields: String, ExpressibleByArgument, CaseIterable {
+    case forwarded
+    case xForwarded = "x-forwarded"
+    case both
+    case none
+
+    var fields: Forwarding.Fields { Forwarding.Fields(rawValue: rawValue)! }
 }

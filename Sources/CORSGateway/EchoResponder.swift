@@ -1,11 +1,11 @@
 import CORSCore
-public import Hummingbird
+package import Hummingbird
 import NIOCore
 
 /// Without an upstream, the gateway echoes: any path and method gives 200 with a JSON description of the request,
 /// so a policy can be tried from a browser.
-public enum EchoResponder {
-    public static func respond(to request: Request, context: GatewayContext) async throws -> Response {
+package enum EchoResponder {
+    package static func respond(to request: Request, context: GatewayContext) async throws -> Response {
         var bodyBytes = 0
         for try await buffer in request.body { bodyBytes += buffer.readableBytes }
         let headers = request.headers.map {

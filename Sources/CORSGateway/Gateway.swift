@@ -1,39 +1,80 @@
-public import CORSCore
+package import CORSCore
 import CORSHummingbird
-public import Hummingbird
-public import Logging
-public import NIOCore
-public import ServiceLifecycle
+import HTTPTypes
+package import Hummingbird
+import HummingbirdCore
+package import Logging
+package import NIOCore
+package import ServiceLifecycle
 
 /// `cors serve`: a CORS gateway driven by a policy file — a reverse proxy in front of any backend, or an echo
 /// service to try a policy from a browser.
-public enum Gateway {
-    /// The methods the gateway routes; others get a 404 (with CORS fields).
-    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options, .query]
-
+package enum Gateway {
     /// Builds the gateway application.
     ///
     /// - Parameters:
     ///   - state: the policy in force (shared with a ``PolicyReloader``).
     ///   - proxy: where to forward requests; `nil` for the echo service.
     ///   - corsLogger: where each refused CORS request is logged with its reason code.
-    public static func application(
-        host: String, port: Int, state: CORSPolicyState, proxy: ReverseProxy?, services: [any Service] = [],
-        logger: Logger, corsLogger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    package static func application(
+        host: String, port: Int, state: CORSPolicyState, proxy: ReverseProxy?, limits: GatewayLimits = GatewayLimits(),
+        services: [any Service] = [], logger: Logger, corsLogger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router(context: GatewayContext.self)
-        router.add(middleware: CORSPolicyMiddleware(state: state, debugLogger: corsLogger))
-        router.add(middleware: CrossOriginProtectionMiddleware(policyState: state, logger: corsLogger))
-        let handler: @Sendable (Request, GatewayContext) async throws -> Response = { request, context in
-            if let proxy { return try await proxy.respond(to: request, context: context) }
-            return try await EchoResponder.respond(to: request, context: context)
-        }
-        for method in methods {
-            router.on("/", method: method, use: handler)
-            router.on("/**", method: method, use: handler)
+        let registry = ConnectionRegistry()
+        let responder = GatewayResponder(
+            cors: CORSPolicyMiddleware(state: state, debugLogger: corsLogger),
+            protection: CrossOriginProtectionMiddleware(policyState: state, logger: corsLogger), proxy: proxy)
+        let server = HTTPServerBuilder { responder in
+            GatewayChannel(responder: responder, limits: limits, registry: registry)
         }
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            responder: responder, server: server,
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: nil,
+                availableConnectionsDelegate: ConnectionCap(maximum: limits.maxConnections, registry: registry)),
             services: services, onServerRunning: onServerRunning, logger: logger)
+    }
+}
+
+/// Every request, in order: the path made canonical (or the request refused), the CORS policy, cross-origin
+/// protection, then the upstream (or the echo).
+///
+/// The path is made canonical first so that one path is both judged — route rules, exemptions — and forwarded;
+/// a path servers read in different ways (``PathAmbiguity``) is refused here, before it could reach an upstream
+/// that reads it another way.
+struct GatewayResponder: HTTPResponder {
+    typealias Context = GatewayContext
+
+    let cors: CORSPolicyMiddleware<GatewayContext>
+    let protection: CrossOriginProtectionMiddleware<GatewayContext>
+    let proxy: ReverseProxy?
+
+    func respond(to request: Request, context: GatewayContext) async throws -> Response {
+        if request.method == .connect || request.method.rawValue == "TRACE" {
+            return GatewayResponses.error(
+                status: 405, code: "method-not-allowed", message: "the gateway does not forward CONNECT or TRACE")
+        }
+        let target = request.head.path ?? "/"
+        var head = request.head
+        switch RequestPath.canonical(target[...]) {
+        case .failure(let ambiguity):
+            return GatewayResponses.error(
+                status: 400, code: "ambiguous-path", message: "\(ambiguity) [\(ambiguity.code)]", close: true)
+        case .success(let path):
+            let query = target.firstIndex(of: "?").map { target[$0...] } ?? ""
+            head.path = String(path) + query
+        }
+        let canonical = Request(head: head, body: request.body)
+        do {
+            return try await cors.handle(canonical, context: context) { request, context in
+                try await protection.handle(request, context: context) { request, context in
+                    if let proxy { return await proxy.respond(to: request, context: context) }
+                    return try await EchoResponder.respond(to: request, context: context)
+                }
+            }
+        } catch let error as any HTTPResponseError {
+            return try error.response(from: canonical, context: context)
+        }
     }
 }

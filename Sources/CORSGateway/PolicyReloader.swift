@@ -1,6 +1,6 @@
-public import CORSCore
-public import Logging
-public import ServiceLifecycle
+package import CORSCore
+package import Logging
+import ServiceLifecycle
 import UnixSignals
 
 #if canImport(Glibc)
@@ -12,14 +12,14 @@ import UnixSignals
 /// Reloads the policy file on SIGHUP and when the file changes (its size or modification time, checked every
 /// `interval`). A new policy is validated first; an invalid one is refused with all its diagnostics in the log, and
 /// the policy in force keeps serving.
-public struct PolicyReloader: Service {
+package struct PolicyReloader: Service {
     let path: String
     let state: CORSPolicyState
     let logger: Logger
     let interval: Duration?
 
     /// - Parameter interval: how often to check the file for changes; `nil` reloads on SIGHUP only.
-    public init(path: String, state: CORSPolicyState, logger: Logger, interval: Duration? = .seconds(1)) {
+    package init(path: String, state: CORSPolicyState, logger: Logger, interval: Duration? = .seconds(1)) {
         self.path = path
         self.state = state
         self.logger = logger
@@ -28,7 +28,7 @@ public struct PolicyReloader: Service {
 
     /// Reads the file and, when it is valid, puts it in force; returns whether it did.
     @discardableResult
-    public func reload(reason: String) -> Bool {
+    package func reload(reason: String) -> Bool {
         do {
             state.reconfigure(try CORSPolicy(contentsOf: path))
             logger.info("CORS policy reloaded from \(path) (\(reason))")
@@ -40,7 +40,7 @@ public struct PolicyReloader: Service {
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in await UnixSignalsSequence(trapping: .sighup) {

@@ -1,4 +1,4 @@
-public import HTTPTypes
+package import HTTPTypes
 
 /// The syntax of `Host` and of an absolute-form target's authority (RFC 9112 §3.2, RFC 3986 §3.2.2): `uri-host
 /// [ ":" port ]`, where the host is an IP literal in brackets or a reg-name.

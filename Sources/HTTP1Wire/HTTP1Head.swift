@@ -1,4 +1,4 @@
-public import HTTPTypes
+package import HTTPTypes
 
 /// The start line and header section of a message, as parsed: field values are the bytes received, unchanged
 /// (`HTTPField(name:lenientValue:)`), so that a proxy forwards what it got.

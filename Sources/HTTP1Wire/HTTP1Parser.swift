@@ -1,5 +1,5 @@
-public import HTTPTypes
-public import NIOCore
+package import HTTPTypes
+package import NIOCore
 
 /// A strict, incremental HTTP/1.1 parser (RFC 9112): bytes in, message events out, no I/O.
 ///

@@ -1,5 +1,5 @@
-public import HTTPTypes
-public import NIOCore
+package import HTTPTypes
+package import NIOCore
 
 /// Writes HTTP/1.1 messages (RFC 9112): start lines, field lines with the bytes of each value as they are, and the
 /// chunked framing. What it writes, ``HTTP1Parser`` reads back unchanged.
@@ -48,7 +48,7 @@ package enum HTTP1Serializer {
         for field in fields {
             buffer.writeString(field.name.rawName)
             buffer.writeStaticString(": ")
-            field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
+            _ = field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("\r\n")

@@ -162,6 +162,31 @@ struct ServeProcessTests {
         try await upstream.shutdown()
     }
 
+    /// Issue #13, item 3: a client holding a partial body (and another holding an idle connection) cannot keep
+    /// the process alive past --shutdown-timeout.
+    @Test func sigtermEndsWithinTheShutdownTimeoutWhateverClientsHold() async throws {
+        let upstream = try await ScriptedServer.start { _ in ScriptedResponse(200, [], body: "ok") }
+        let gateway = try await ServeProcess([
+            "--policy", try temporaryPolicy(policyText), "--upstream", upstream.origin, "--shutdown-timeout", "1",
+            "--body-timeout", "60", "--header-timeout", "60",
+        ])
+        let holder = try await RawSocket.connect(gateway.base)
+        try await holder.send("POST /upload HTTP/1.1\r\nHost: gateway.test\r\nContent-Length: 1000\r\n\r\n0123456789")
+        let idle = try await RawSocket.connect(gateway.base)
+        try await Task.sleep(for: .milliseconds(300))
+        let start = ContinuousClock.now
+        gateway.signal(SIGTERM)
+        while gateway.process.isRunning, ContinuousClock.now - start < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(!gateway.process.isRunning)
+        #expect(elapsed < .seconds(4), "stopped \(elapsed) after SIGTERM")
+        #expect(await holder.waitForClose(seconds: 1) && idle.received.closed)
+        gateway.stop()
+        try await upstream.shutdown()
+    }
+
     @Test func refusesToStartWithAnInvalidPolicy() async throws {
         let process = Process()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

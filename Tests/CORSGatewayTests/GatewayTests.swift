@@ -24,25 +24,24 @@ let policyJSON = """
 
 /// Runs the gateway in-process on 127.0.0.1 and gives `body` its base URL.
 func withGateway(
-    policy: CORSPolicyState, upstream: String?, timeoutSeconds: Int64 = 10, services: [any Service] = [],
-    _ body: @Sendable (String) async throws -> Void
+    policy: CORSPolicyState, upstream: String?, limits: GatewayLimits = GatewayLimits(),
+    forwarding: Forwarding = Forwarding(), services: [any Service] = [], _ body: @Sendable (String) async throws -> Void
 ) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    let http = HTTPClient(
-        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-        configuration: .init(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(1), read: .seconds(timeoutSeconds))))
-    let proxy = upstream.flatMap {
-        ReverseProxy(upstream: $0, client: http, timeoutSeconds: timeoutSeconds, logger: logger)
+    let proxy = try upstream.flatMap(UpstreamTarget.init).map {
+        try ReverseProxy(upstream: $0, forwarding: forwarding, limits: limits, logger: logger)
     }
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let application = Gateway.application(
-        host: "127.0.0.1", port: 0, state: policy, proxy: proxy, services: services, logger: logger, corsLogger: logger
+        host: "127.0.0.1", port: 0, state: policy, proxy: proxy, limits: limits, services: services, logger: logger,
+        corsLogger: logger
     ) { channel in
         continuation.yield(channel.localAddress?.port ?? 0)
     }
-    let group = ServiceGroup(services: [application], logger: logger)
+    var configuration = ServiceGroupConfiguration(services: [application], logger: logger)
+    configuration.maximumGracefulShutdownDuration = limits.shutdownTimeout
+    let group = ServiceGroup(configuration: configuration)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         var iterator = ports.makeAsyncIterator()
@@ -51,12 +50,28 @@ func withGateway(
             try await body("http://127.0.0.1:\(port)")
         } catch {
             await group.triggerGracefulShutdown()
+            proxy?.shutdown()
             throw error
         }
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
     }
-    try await http.shutdown()
+    proxy?.shutdown()
+}
+
+/// Test limits: short enough that a test sees each timeout in about a second.
+func quickLimits(_ change: (inout GatewayLimits) -> Void = { _ in }) -> GatewayLimits {
+    var limits = GatewayLimits()
+    limits.headerTimeout = .seconds(1)
+    limits.bodyTimeout = .seconds(1)
+    limits.idleTimeout = .seconds(1)
+    limits.sendTimeout = .seconds(1)
+    limits.lingerTimeout = .milliseconds(300)
+    limits.upstreamTimeout = .seconds(2)
+    limits.upstreamConnectTimeout = .seconds(1)
+    limits.shutdownTimeout = .seconds(2)
+    change(&limits)
+    return limits
 }
 
 @Suite("cors serve: the gateway over loopback")
@@ -112,7 +127,7 @@ struct GatewayTests {
         #expect(first.headerFields[.init("Forwarded")!]?.hasPrefix("for=127.0.0.1;host=\"127.0.0.1:") == true)
     }
 
-    @Test func upstreamDownOrSlowGivesAReadable502() async throws {
+    @Test func upstreamDownOrSlowGivesAReadableError() async throws {
         // Nothing listens on port 1 (a freed ephemeral port could be taken by the gateway itself).
         try await withGateway(policy: Self.state, upstream: "http://127.0.0.1:1") { base in
             let outcome = await browserFetch(base + "/items", from: app, credentials: .include)
@@ -120,12 +135,12 @@ struct GatewayTests {
                 outcome.result.isReadable && outcome.result.status == 502,
                 "\(outcome.result.status) \(outcome.result.failure?.id ?? "")")
         }
-        let slow = try await ScriptedServer.start { _ in ScriptedResponse(200, [], bytes: Array("late".utf8), delay: 3)
+        let slow = try await ScriptedServer.start { _ in ScriptedResponse(200, [], bytes: Array("late".utf8), delay: 4)
         }
-        try await withGateway(policy: Self.state, upstream: slow.origin, timeoutSeconds: 1) { base in
+        try await withGateway(policy: Self.state, upstream: slow.origin, limits: quickLimits()) { base in
             let outcome = await browserFetch(base + "/items", from: app)
             #expect(
-                outcome.result.isReadable && outcome.result.status == 502,
+                outcome.result.isReadable && outcome.result.status == 504,
                 "\(outcome.result.status) \(outcome.body.map { String(decoding: $0, as: UTF8.self) } ?? "")")
         }
         try await slow.shutdown()

@@ -1,0 +1,89 @@
+package import HTTPTypes
+
+/// What the gateway tells the upstream about the client: `Forwarded` (RFC 7239) and the older `X-Forwarded-For`,
+/// `-Host` and `-Proto`.
+///
+/// By default the client's own `Forwarded` and `X-Forwarded-*` fields are removed before the gateway adds its own:
+/// any client can write them, so an upstream that reads them would take an attacker's word for the client's address.
+/// Behind another proxy that sets them, `trustIncoming` keeps them and appends.
+package struct Forwarding: Sendable, Hashable {
+    package enum Fields: String, Sendable, Hashable, CaseIterable {
+        case forwarded
+        case xForwarded = "x-forwarded"
+        case both
+        case none
+    }
+
+    package var fields: Fields
+    package var trustIncoming: Bool
+
+    package init(fields: Fields = .both, trustIncoming: Bool = false) {
+        self.fields = fields
+        self.trustIncoming = trustIncoming
+    }
+
+    static let forwarded = HTTPField.Name("Forwarded")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+
+    /// Adds what the upstream should know to `headers`: the client's address (`nil` when unknown), the `Host` it
+    /// asked for (valid `authority` syntax, checked by the parser) and the scheme.
+    package func apply(to headers: inout HTTPFields, client: String?, host: String?, proto: String) {
+        if !trustIncoming {
+            for name in [Self.forwarded, Self.xForwardedFor, Self.xForwardedHost, Self.xForwardedProto] {
+                headers[name] = nil
+            }
+        }
+        if fields == .forwarded || fields == .both {
+            var element = "for=" + Self.node(client)
+            if let host { element += ";host=" + Self.quoted(host) }
+            element += ";proto=" + proto
+            headers.append(HTTPField(name: Self.forwarded, value: element))
+        }
+        if fields == .xForwarded || fields == .both {
+            let address = client ?? "unknown"
+            let prior = headers[values: Self.xForwardedFor].joined(separator: ", ")
+            headers[Self.xForwardedFor] = prior.isEmpty ? address : prior + ", " + address
+            if let host { headers[Self.xForwardedHost] = host }
+            headers[Self.xForwardedProto] = proto
+        }
+    }
+
+    /// RFC 7239 §6: an IPv4 address as a token, an IPv6 address bracketed and quoted, `unknown` otherwise.
+    static func node(_ address: String?) -> String {
+        guard let address else { return "unknown" }
+        return address.contains(":") ? "\"[\(address)]\"" : address
+    }
+
+    /// RFC 7230 §3.2.6 `quoted-string`, with `\` and `"` escaped.
+    static func quoted(_ value: String) -> String {
+        var output = "\""
+        for character in value {
+            if character == "\"" || character == "\\" { output.append("\\") }
+            output.append(character)
+        }
+        return output + "\""
+    }
+}
+
+/// Fields that concern one connection only and are never forwarded either way (RFC 9110 §7.6.1), with those the
+/// gateway handles itself (`Expect`, answered when the body is first read).
+enum HopByHop {
+    static let names: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade", "expect",
+    ]
+
+    /// `fields` without hop-by-hop fields, and without the fields `Connection` names.
+    static func removed(from fields: HTTPFields) -> HTTPFields {
+        var dropped = names
+        for value in fields[values: .connection] {
+            for token in value.split(separator: ",") {
+                dropped.insert(String(token.filter { $0 != " " && $0 != "\t" }).lowercased())
+            }
+        }
+        guard fields.contains(where: { dropped.contains($0.name.canonicalName) }) else { return fields }
+        return HTTPFields(fields.filter { !dropped.contains($0.name.canonicalName) })
+    }
+}

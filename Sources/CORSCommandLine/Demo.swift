@@ -81,12 +81,13 @@ public struct Demo: AsyncParsableCommand {
             body: Array("to=attacker&amount=1000".utf8)
         ).result
         let refusal = transfer.exchanges.last?.response.map { "\($0.status.code)" } ?? "no response"
+        let sentSite = transfer.exchanges.last?.request.headerFields[HTTPField.Name("Sec-Fetch-Site")!] ?? "none"
         sections.append(
             (
                 "2. The attacker's page submits a form: POST /transfer",
                 "A simple form-style POST needs no preflight: it reaches the server with Alice's cookies.",
                 transfer,
-                "The bank answered \(refusal): cross-origin protection refused it (Sec-Fetch-Site: same-site, not the "
+                "The bank answered \(refusal): cross-origin protection refused it (Sec-Fetch-Site: \(sentSite), not the "
                     + "bank's own origin). Transfers made: \(world.handled("/transfer"))."
             ))
 
@@ -132,18 +133,36 @@ public struct Demo: AsyncParsableCommand {
         try? await client.shutdown()
 
         if json {
-            return JSONText.array(
-                sections.map { section in
-                    JSONText.object([
-                        ("title", JSONText.string(section.title)), ("story", JSONText.string(section.story)),
-                        ("note", JSONText.string(section.note)), ("result", CheckReport.json(section.result)),
-                    ])
-                })
+            let actors = world.actors.map { actor in
+                JSONText.object([
+                    ("role", JSONText.string(actor.role)), ("origin", JSONText.string(actor.origin)),
+                    ("relationToBank", JSONText.string(actor.relation.rawValue)),
+                ])
+            }
+            let scenarios = sections.map { section in
+                JSONText.object([
+                    ("title", JSONText.string(section.title)), ("story", JSONText.string(section.story)),
+                    ("note", JSONText.string(section.note)), ("result", CheckReport.json(section.result)),
+                ])
+            }
+            return JSONText.object([
+                ("bank", JSONText.string(world.api)), ("actors", JSONText.array(actors)),
+                ("scenarios", JSONText.array(scenarios)),
+            ])
+        }
+        func row(_ role: String, _ origin: String, _ relation: String) -> String {
+            func padded(_ text: String, _ width: Int) -> String {
+                text + String(repeating: " ", count: max(1, width - text.count))
+            }
+            let line = "  " + padded(role, 17) + padded(origin, 34) + relation
+            return String(line[...(line.lastIndex { $0 != " " } ?? line.startIndex)])
         }
         var text = [
-            "swift-cors demo — everything runs on loopback", "  bank API \(world.api), the bank's app \(world.app),",
-            "  attacker \(world.attacker), partner \(world.partner), legacy API \(world.legacy)", "",
+            "swift-cors demo — everything runs on loopback", row("", "origin", "seen from the bank"),
+            row("the bank's API", world.api, ""),
         ]
+        text += world.actors.map { row($0.role, $0.origin, $0.relation.rawValue) }
+        text += [row("a legacy API", world.legacy, ""), ""]
         for section in sections {
             text.append(color ? "\u{1B}[1m\(section.title)\u{1B}[0m" : section.title)
             text.append(section.story)

@@ -1,5 +1,6 @@
 import CORSCore
 import CORSHummingbird
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -9,6 +10,11 @@ import UnixSignals
 
 /// The demo's loopback world: a bank API, the bank's own app page, an attacker's page, a partner's page, and a
 /// legacy API that answers `*` with credentials.
+///
+/// Each actor's host gives it the relation to the bank that the story needs, with only the loopback addresses
+/// every system has: the bank's app on the bank's own host (another port: same site, another origin), the attacker
+/// on `attacker.localhost` (another site; browsers resolve `*.localhost` to loopback themselves) and the partner on
+/// `[::1]` (another site).
 final class DemoWorld: Sendable {
     let api: String
     let app: String
@@ -17,6 +23,14 @@ final class DemoWorld: Sendable {
     let legacy: String
     let group: ServiceGroup
     private let hits = Mutex<[String: Int]>([:])
+    private let arrivals = Mutex<[Arrival]>([])
+
+    /// A request as it reached the bank, before any middleware: what the browser said of where it came from.
+    struct Arrival: Sendable, Hashable {
+        let path: String
+        let origin: String?
+        let fetchSite: String?
+    }
 
     static let session = "session=alice-7f3a"
 
@@ -33,6 +47,25 @@ final class DemoWorld: Sendable {
     func handled(_ path: String) -> Int { hits.withLock { $0[path] ?? 0 } }
 
     fileprivate func record(_ path: String) { hits.withLock { $0[path, default: 0] += 1 } }
+
+    /// Every request that reached the bank, refused ones included, in order.
+    var arrived: [Arrival] { arrivals.withLock { $0 } }
+
+    fileprivate func arrive(_ request: Request) {
+        let arrival = Arrival(
+            path: request.uri.path, origin: request.headers[.origin],
+            fetchSite: request.headers[HTTPField.Name("Sec-Fetch-Site")!])
+        arrivals.withLock { $0.append(arrival) }
+    }
+
+    /// The actors whose pages call the bank, with their relation to it — computed as the browser model computes
+    /// `Sec-Fetch-Site`.
+    var actors: [(role: String, origin: String, relation: SiteRelation)] {
+        let bank = Origin(headerValue: api)!
+        return [("the bank's app", app), ("the attacker", attacker), ("the partner", partner)].map { role, origin in
+            (role, origin, Origin(headerValue: origin)!.relation(to: bank))
+        }
+    }
 
     /// Binds every server on loopback (ephemeral ports) and returns once all listen; `run` keeps them serving.
     static func start(logger: Logger) async throws -> (DemoWorld, Task<Void, any Error>) {
@@ -57,6 +90,7 @@ final class DemoWorld: Sendable {
         }
 
         let bank = Router()
+        bank.add(middleware: ArrivalRecorder { worldBox.withLock { $0 }?.arrive($0) })
         bank.add(middleware: CORSPolicyMiddleware(state: state, debugLogger: logger))
         bank.add(middleware: CrossOriginProtectionMiddleware(policyState: state, logger: logger))
         bank.get("/balance") { request, _ -> Response in
@@ -110,8 +144,8 @@ final class DemoWorld: Sendable {
             if bound.count == services.count { break }
         }
         let world = DemoWorld(
-            api: "http://127.0.0.1:\(bound["api"]!)", app: "http://localhost:\(bound["app"]!)",
-            attacker: "http://127.0.0.1:\(bound["attacker"]!)", partner: "http://[::1]:\(bound["partner"]!)",
+            api: "http://127.0.0.1:\(bound["api"]!)", app: "http://127.0.0.1:\(bound["app"]!)",
+            attacker: "http://attacker.localhost:\(bound["attacker"]!)", partner: "http://[::1]:\(bound["partner"]!)",
             legacy: "http://127.0.0.1:\(bound["legacy"]!)", group: group)
         worldBox.withLock { $0 = world }
         state.reconfigure(
@@ -126,5 +160,18 @@ final class DemoWorld: Sendable {
             $0["partner"] = DemoPages.partner(api: world.api)
         }
         return (world, task)
+    }
+}
+
+/// Notes every request that reaches the bank, before CORS or protection can refuse it.
+private struct ArrivalRecorder: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let record: @Sendable (Request) -> Void
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        record(request)
+        return try await next(request, context)
     }
 }

@@ -365,18 +365,8 @@ public struct BrowserFetch: Sendable {
     /// https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request
     private func appendFetchMetadata(to fields: inout HTTPFields, mode: String? = nil) {
         guard currentURL.origin.isPotentiallyTrustworthy else { return }
-        var site = "same-origin"
-        for url in urlList {
-            let origin = url.origin
-            if request.origin.isSameOrigin(origin) { continue }
-            if request.origin.isSameSite(origin) {
-                site = "same-site"
-            } else {
-                site = "cross-site"
-                break
-            }
-        }
-        fields[Self.secFetchSite] = site
+        let site = urlList.map { request.origin.relation(to: $0.origin) }.max() ?? .sameOrigin
+        fields[Self.secFetchSite] = site.rawValue
         fields[Self.secFetchMode] = mode ?? request.mode.rawValue
         fields[Self.secFetchDest] = "empty"
     }

@@ -62,9 +62,31 @@ extension Origin {
         return scheme == other.scheme && site == other.site
     }
 
+    /// How a request from this origin relates to `target`: the value `Sec-Fetch-Site` gives it for a request with
+    /// no redirect.
+    ///
+    /// https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
+    public func relation(to target: Origin) -> SiteRelation {
+        if isSameOrigin(target) { return .sameOrigin }
+        return isSameSite(target) ? .sameSite : .crossSite
+    }
+
     private var site: String? {
         guard let host else { return nil }
         guard case .domain(let domain) = host else { return host.serialization }
         return PublicSuffixList.registrableDomain(domain) ?? domain
+    }
+}
+
+/// How a request's initiator relates to its target (`Sec-Fetch-Site`, without `none`).
+public enum SiteRelation: String, Sendable, Hashable, Comparable {
+    case sameOrigin = "same-origin"
+    case sameSite = "same-site"
+    case crossSite = "cross-site"
+
+    /// Ordered from closest to farthest: a redirect chain is as far as its farthest hop.
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        let order: [Self] = [.sameOrigin, .sameSite, .crossSite]
+        return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
     }
 }

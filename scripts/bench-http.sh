@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
-CORS_BENCH_HTTP=1 swift build -c release --build-path .build-release --product cors-bench-server > /dev/null
-server=.build-release/release/cors-bench-server
+swift build --package-path Benchmarks -c release --build-path .build-bench --product cors-bench-server > /dev/null
+server=.build-bench/release/cors-bench-server
 port=18080
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); wrk -t1 -c32 -d${seconds}s, Origin allowed"
 printf '%-12s %-8s %12s %10s\n' framework cors req/s "vs none"

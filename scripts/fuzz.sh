@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 targets=(FuzzOrigin FuzzHeaderList FuzzPolicy FuzzBrowser FuzzHTTP1)
 for target in "${targets[@]}"; do
-    CORS_FUZZ=1 swift build -c release --build-path .build-fuzz --product "$target" \
+    swift build --package-path Fuzz -c release --build-path .build-fuzz --product "$target" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > /dev/null
 done
 mkdir -p .build-fuzz/corpus

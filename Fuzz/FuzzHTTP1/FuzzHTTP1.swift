@@ -1,5 +1,5 @@
 import FuzzSupport
-import HTTP1Wire
+import HTTP1WireUnderTest
 import HTTPTypes
 import NIOCore
 

@@ -2,22 +2,24 @@ import CORSCore
 import FuzzSupport
 import HTTPTypes
 
-/// The header-list parser, the safelist and the forbidden-header rules, on arbitrary field lines.
+let policy = try! CORSPolicy(allowOrigins: ["https://app.example.com"], allowHeaders: ["x-a", "content-type"])
+
+/// The header-list parser (directly, and as a preflight's `Access-Control-Request-Headers`), the safelist and the
+/// forbidden-header rules, on arbitrary field lines.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
-    var fields = HTTPFields()
+    var fields: HTTPFields = [.origin: "https://app.example.com", .accessControlRequestMethod: "GET"]
     for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).prefix(64) {
         fields.append(HTTPField(name: .accessControlRequestHeaders, lenientValue: Array(line)))
         fields.append(HTTPField(name: .contentType, lenientValue: Array(line)))
     }
-    var visited = 0
-    _ = HeaderList.scan(.accessControlRequestHeaders, in: fields) { _ in
-        visited += 1
-        return true
+    if case .success(let values)? = HeaderList.values(.accessControlRequestHeaders, in: fields) {
+        precondition(values.count <= HeaderList.Limits.default.maximumElements)
     }
-    precondition(visited <= HeaderList.Limits.default.maximumElements)
-    _ = Fetch.corsUnsafeRequestHeaderNames(fields)
+    let decision = policy.evaluate(
+        HTTPRequest(method: .options, scheme: "https", authority: "a", path: "/", headerFields: fields))
+    precondition(decision.kind == .preflight)
     for field in fields.prefix(8) {
         _ = Fetch.isCORSSafelistedRequestHeader(name: .range, value: field.value)
         _ = Fetch.isForbiddenRequestHeader(name: HTTPField.Name("X-HTTP-Method-Override")!, value: field.value)

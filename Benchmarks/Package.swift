@@ -1,0 +1,39 @@
+// swift-tools-version: 6.2
+
+// The benchmarks of swift-cors, a package of their own so that the root manifest says exactly what users get:
+//   swift package --package-path Benchmarks benchmark      CORSCoreBenchmarks (ordo-one/benchmark)
+//   scripts/bench-http.sh                                   cors-bench-server under wrk
+import PackageDescription
+
+let package = Package(
+    name: "swift-cors-benchmarks",
+    dependencies: [
+        .package(name: "swift-cors", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CORSCoreBenchmarks",
+            dependencies: [
+                .product(name: "CORSCore", package: "swift-cors"), .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/CORSCoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The hello-world app of scripts/bench-http.sh.
+        .executableTarget(
+            name: "cors-bench-server",
+            dependencies: [
+                .product(name: "CORSCore", package: "swift-cors"),
+                .product(name: "CORSHummingbird", package: "swift-cors"),
+                .product(name: "CORSVapor", package: "swift-cors"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "HTTPBenchServer"
+        ),
+    ]
+)

@@ -151,7 +151,7 @@ public final class Auditor: Sendable {
         } else if allowOrigin == [origin.serialization] {
             let values: [String] = response.headers["Vary"]
             let vary = values.flatMap { $0.split(separator: ",") }.map {
-                String($0).trimmingCharacters(in: " ").lowercased()
+                $0.trimmingTabsAndSpaces.lowercased()
             }
             if !vary.contains("origin"), !vary.contains("*") {
                 findings.append(
@@ -223,11 +223,5 @@ public final class Auditor: Sendable {
             guard let finding = best[id], !id.explainedBy.contains(where: present.contains) else { return nil }
             return finding
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
     }
 }

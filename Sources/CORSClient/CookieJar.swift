@@ -12,8 +12,8 @@ public final class CookieJar: Sendable {
     /// Stores `name=value` for `host` (a host name or address, as in the URL).
     public func set(_ pair: String, forHost host: String) {
         guard let equals = pair.firstIndex(of: "=") else { return }
-        let name = String(pair[..<equals]).trimmingSpaces
-        let value = String(pair[pair.index(after: equals)...]).trimmingSpaces
+        let name = String(pair[..<equals].trimmingTabsAndSpaces)
+        let value = String(pair[pair.index(after: equals)...].trimmingTabsAndSpaces)
         guard !name.isEmpty else { return }
         cookies.withLock { jar in
             var list = jar[host, default: []]
@@ -41,11 +41,5 @@ public final class CookieJar: Sendable {
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if authority.hasPrefix("[") { return authority.firstIndex(of: "]").map { String(authority[...$0]) } }
         return String(authority.prefix { $0 != ":" })
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

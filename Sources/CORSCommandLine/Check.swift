@@ -97,18 +97,12 @@ public struct Check: AsyncParsableCommand {
 
 extension CredentialsMode: ExpressibleByArgument {}
 
-extension String {
-    func trimmingCharacters(_ character: Character) -> String {
-        String(drop(while: { $0 == character }).reversed().drop(while: { $0 == character }).reversed())
-    }
-}
-
 /// The `-H 'Name: value'` options of `check` and `audit`, as header fields; a malformed one is a usage error.
 func parseHeaderOptions(_ options: [String]) throws -> HTTPFields {
     var fields = HTTPFields()
     for option in options {
         guard let colon = option.firstIndex(of: ":"),
-            let name = HTTPField.Name(String(option[..<colon]).trimmingCharacters(" "))
+            let name = HTTPField.Name(String(option[..<colon].trimmingTabsAndSpaces))
         else { throw ValidationError("-H: `\(option)` is not 'Name: value'") }
         fields.append(HTTPField(name: name, value: String(option[option.index(after: colon)...])))
     }

@@ -88,7 +88,7 @@ struct SafelistedRequestHeaderTests {
 
 @Suite("Fetch: CORS-unsafe request-header names (#cors-unsafe-request-header-names)")
 struct UnsafeNamesTests {
-    /// WPT `cors-preflight.any.js` (browser-spec §3.4.5): lowercase, deduplicated, byte-sorted; `-` before `1`.
+    /// WPT `cors-preflight.any.js`: lowercase, deduplicated, byte-sorted; `-` before `1`.
     @Test func preflightVector() {
         var fields = HTTPFields()
         for (name, value) in [

@@ -7,7 +7,8 @@ import HummingbirdTesting
 import Testing
 
 /// Each case Hummingbird's own `CORSMiddleware` (2.28) gets wrong, run side by side with ours and judged by the
-/// browser model (server-anchors.md, "Swift-specific shortcomings").
+/// browser model (the shortcomings of hummingbird-project/hummingbird `Sources/Hummingbird/Middleware/CORSMiddleware.swift`
+/// at 2.28.1).
 @Suite("CORSHummingbird: regressions against Hummingbird's built-in CORSMiddleware")
 struct HummingbirdRegressionTests {
     static func builtIn(_ middleware: CORSMiddleware<BasicRequestContext>) -> (Router<BasicRequestContext>) -> Void {

@@ -1,6 +1,8 @@
 /// The ways a browser engine departs from, or fills in, what the Fetch Standard leaves to it.
 ///
-/// Sources: the engines' preflight-cache code, summarized in the project's research notes (browser-spec §1.12, §2).
+/// Sources: the engines' preflight-cache code — Chromium `services/network/cors/preflight_result.cc` and
+/// `preflight_cache.cc`, Firefox `netwerk/protocol/http/nsCORSListenerProxy.cpp`, WebKit
+/// `Source/WebCore/loader/CrossOriginPreflightResultCache.cpp`.
 public struct BrowserProfile: Sendable, Hashable {
     /// How a browser reads an `Access-Control-Max-Age` it cannot parse or that is negative.
     public enum InvalidMaxAge: Sendable, Hashable {

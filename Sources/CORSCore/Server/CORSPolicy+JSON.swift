@@ -5,7 +5,7 @@ extension CORSPolicy.Configuration {
         "dangerouslyAllowPublicSuffixWildcardsWithCredentials", "routes", "crossOriginProtection",
     ]
 
-    /// Reads a policy file (the JSON format in DESIGN.md). Unknown keys, duplicate keys and values of the wrong
+    /// Reads a policy file (the JSON format documented in the README, "A policy in ten lines"). Unknown keys, duplicate keys and values of the wrong
     /// type are errors, reported together; a syntax error gives its line and column.
     public init(json: some StringProtocol) throws(CORSPolicyError) {
         let (configuration, diagnostics) = Self.decode(json: json)

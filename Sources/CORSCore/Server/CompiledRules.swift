@@ -58,7 +58,9 @@ struct CompiledRules: Sendable {
         }
         let credentials = configuration.allowCredentials
 
-        // Origins (server-anchors (b) 1–17).
+        // Origins: a browser's serialization only (https://fetch.spec.whatwg.org/#origin-header), no `null`, no glob
+        // that can match a `.` (as jub0bs/cors `internal/origins/pattern.go`), no `*` with credentials
+        // (https://fetch.spec.whatwg.org/#cors-protocol-and-credentials).
         var patterns: [OriginPattern] = []
         if configuration.allowOrigins.isEmpty {
             report(
@@ -116,7 +118,7 @@ struct CompiledRules: Sendable {
             }
         }
 
-        // Methods (server-anchors (b) 18–22).
+        // Methods: tokens, never forbidden ones (https://fetch.spec.whatwg.org/#forbidden-method), compared byte for byte.
         var allowsAllMethods = false
         var methods: [String] = []
         for (index, text) in configuration.allowMethods.enumerated() {
@@ -148,7 +150,7 @@ struct CompiledRules: Sendable {
             }
         }
 
-        // Request headers (server-anchors (b) 23–27).
+        // Request headers: names, never forbidden ones (https://fetch.spec.whatwg.org/#forbidden-request-header).
         var allowsAllHeaders = false
         var headers: [String] = []
         for (index, text) in configuration.allowHeaders.enumerated() {
@@ -181,7 +183,7 @@ struct CompiledRules: Sendable {
         }
         headers = Fetch.sortedLowercaseSet(headers)
 
-        // Exposed headers (server-anchors (b) 29–33).
+        // Exposed headers: names, never `Set-Cookie` (https://fetch.spec.whatwg.org/#forbidden-response-header-name).
         var exposesAllHeaders = false
         var exposeHeaders: [String] = []
         for (index, text) in configuration.exposeHeaders.enumerated() {

@@ -123,3 +123,11 @@ enum ASCII {
         }
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing tabs and spaces (`#http-tab-or-space`): how the project's modules read
+    /// header-like text (a `-H` option, a cookie pair, a list element).
+    package var trimmingTabsAndSpaces: Substring {
+        ASCII.trimming(Substring(self), where: ASCII.isTabOrSpace)
+    }
+}

@@ -73,7 +73,7 @@ struct CORSCheckVectorTests {
         #expect(Self.fetchWith(allowOrigin: [WPT.R]).failure == .allowOriginMismatch)
     }
 
-    /// Chromium's classification, for the reason a developer sees (browser-spec §2.2).
+    /// Chromium's classification, for the reason a developer sees (Chromium `services/network/public/mojom/cors.mojom`, `CorsError`).
     @Test(arguments: [
         ("null", CORSFailure.allowOriginMismatch), ("-", .invalidAllowOrigin), ("* *", .multipleAllowOrigin),
         ("http://a.test, http://b.test", .multipleAllowOrigin), ("http://example.net", .allowOriginMismatch),

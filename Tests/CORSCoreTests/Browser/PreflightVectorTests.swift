@@ -76,7 +76,7 @@ struct PreflightVectorTests {
         #expect(result.isReadable == allowed, "\(result.failure.map(\.id) ?? "allowed")")
     }
 
-    /// `cors-preflight.any.js`: the exact preflight a browser sends (browser-spec §3.4.5).
+    /// `cors-preflight.any.js`: the exact preflight a browser sends.
     @Test func preflightShape() throws {
         let server = PreflightServer(
             allowMethods: "GET",

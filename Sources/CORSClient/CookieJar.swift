@@ -1,3 +1,4 @@
+import CORSCore
 import Synchronization
 
 /// A minimal cookie store: `name=value` pairs per host, set by `Set-Cookie` or by hand, sent back to the same host.

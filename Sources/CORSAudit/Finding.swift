@@ -11,28 +11,59 @@ public struct Finding: Sendable, Hashable {
     }
 
     /// The stable finding identifiers.
-    public enum ID: String, Sendable, Hashable, CaseIterable {
-        case reflectsAnyOrigin = "reflects-any-origin"
-        case trustsNullOrigin = "trusts-null-origin"
-        case prefixMatch = "prefix-match"
-        case suffixMatch = "suffix-match"
-        case substringMatch = "substring-match"
-        case unescapedDot = "unescaped-dot"
-        case specialChars = "special-chars"
-        case anySubdomain = "any-subdomain"
-        case insecureOriginTrusted = "insecure-origin-trusted"
-        case wildcardWithCredentials = "wildcard-with-credentials"
-        case wildcard = "wildcard"
-        case missingVary = "missing-vary"
-        case preflightAllowsAnyMethod = "preflight-allows-any-method"
-        case preflightAllowsAnyHeader = "preflight-allows-any-header"
-        case thirdPartyOrigin = "third-party-origin"
-        case portVariant = "port-variant"
+    public struct ID: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, CaseIterable {
+            case reflectsAnyOrigin = "reflects-any-origin"
+            case trustsNullOrigin = "trusts-null-origin"
+            case prefixMatch = "prefix-match"
+            case suffixMatch = "suffix-match"
+            case substringMatch = "substring-match"
+            case unescapedDot = "unescaped-dot"
+            case specialChars = "special-chars"
+            case anySubdomain = "any-subdomain"
+            case insecureOriginTrusted = "insecure-origin-trusted"
+            case wildcardWithCredentials = "wildcard-with-credentials"
+            case wildcard = "wildcard"
+            case missingVary = "missing-vary"
+            case preflightAllowsAnyMethod = "preflight-allows-any-method"
+            case preflightAllowsAnyHeader = "preflight-allows-any-header"
+            case thirdPartyOrigin = "third-party-origin"
+            case portVariant = "port-variant"
 
-        /// More general findings that, when present, already explain this one (a server that reflects every
-        /// origin also "matches by prefix").
+            /// More general findings that, when present, already explain this one (a server that reflects every
+            /// origin also "matches by prefix").
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// The stable identifier, for logs and tools; new values may be added in any release.
+        public var code: String { base.rawValue }
+
+        public static let reflectsAnyOrigin = Self(.reflectsAnyOrigin)
+        public static let trustsNullOrigin = Self(.trustsNullOrigin)
+        public static let prefixMatch = Self(.prefixMatch)
+        public static let suffixMatch = Self(.suffixMatch)
+        public static let substringMatch = Self(.substringMatch)
+        public static let unescapedDot = Self(.unescapedDot)
+        public static let specialChars = Self(.specialChars)
+        public static let anySubdomain = Self(.anySubdomain)
+        public static let insecureOriginTrusted = Self(.insecureOriginTrusted)
+        public static let wildcardWithCredentials = Self(.wildcardWithCredentials)
+        public static let wildcard = Self(.wildcard)
+        public static let missingVary = Self(.missingVary)
+        public static let preflightAllowsAnyMethod = Self(.preflightAllowsAnyMethod)
+        public static let preflightAllowsAnyHeader = Self(.preflightAllowsAnyHeader)
+        public static let thirdPartyOrigin = Self(.thirdPartyOrigin)
+        public static let portVariant = Self(.portVariant)
+
+        /// Every value, in the catalogue's order.
+        public static let allCases: [Self] = Base.allCases.map(Self.init)
         var explainedBy: [ID] {
-            switch self {
+            switch base {
             case .prefixMatch, .suffixMatch: return [.reflectsAnyOrigin, .substringMatch]
             case .substringMatch, .thirdPartyOrigin: return [.reflectsAnyOrigin]
             case .unescapedDot, .anySubdomain: return [.reflectsAnyOrigin, .substringMatch, .suffixMatch]
@@ -44,7 +75,7 @@ public struct Finding: Sendable, Hashable {
 
         /// What it means, in one line.
         public var summary: String {
-            switch self {
+            switch base {
             case .reflectsAnyOrigin: return "Any origin is allowed to read responses: the server reflects Origin."
             case .trustsNullOrigin:
                 return "`Origin: null` is allowed; sandboxed iframes and data: URLs of any site can send it."
@@ -74,7 +105,7 @@ public struct Finding: Sendable, Hashable {
 
         /// What to change.
         public var fix: String {
-            switch self {
+            switch base {
             case .reflectsAnyOrigin, .prefixMatch, .suffixMatch, .substringMatch, .unescapedDot, .specialChars:
                 return "Compare the whole Origin with an exact allow-list (or `https://*.example.com` label patterns); "
                     + "never reflect, prefix-, suffix- or regex-match it."
@@ -93,6 +124,8 @@ public struct Finding: Sendable, Hashable {
             case .portVariant: return "Trust the exact origin, port included."
             }
         }
+
+        public var description: String { code }
     }
 
     public let id: ID

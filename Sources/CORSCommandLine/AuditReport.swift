@@ -15,7 +15,7 @@ enum AuditReport {
             )
             for finding in report.findings {
                 lines.append(
-                    "  [\(finding.severity.rawValue.uppercased())] \(finding.id.rawValue) — from \(finding.origin)"
+                    "  [\(finding.severity.rawValue.uppercased())] \(finding.id.code) — from \(finding.origin)"
                         + (finding.credentialsAllowed ? ", with credentials" : ""))
                 lines.append("    \(finding.id.summary)")
                 lines += finding.evidence.map { "      " + $0 }
@@ -27,7 +27,7 @@ enum AuditReport {
 
     static func findingJSON(_ finding: Finding) -> String {
         JSONText.object([
-            ("id", JSONText.string(finding.id.rawValue)), ("severity", JSONText.string(finding.severity.rawValue)),
+            ("id", JSONText.string(finding.id.code)), ("severity", JSONText.string(finding.severity.rawValue)),
             ("origin", JSONText.string(finding.origin)), ("credentials", finding.credentialsAllowed ? "true" : "false"),
             ("summary", JSONText.string(finding.id.summary)), ("fix", JSONText.string(finding.id.fix)),
             ("evidence", JSONText.array(finding.evidence.map(JSONText.string))),
@@ -55,7 +55,7 @@ enum AuditReport {
         }
         let rules = Finding.ID.allCases.map { id in
             JSONText.object([
-                ("id", JSONText.string(id.rawValue)),
+                ("id", JSONText.string(id.code)),
                 ("shortDescription", JSONText.object([("text", JSONText.string(id.summary))])),
                 ("help", JSONText.object([("text", JSONText.string(id.fix))])),
             ])
@@ -63,7 +63,7 @@ enum AuditReport {
         let results = reports.flatMap { report in
             report.findings.map { finding in
                 JSONText.object([
-                    ("ruleId", JSONText.string(finding.id.rawValue)),
+                    ("ruleId", JSONText.string(finding.id.code)),
                     ("level", JSONText.string(level(finding.severity))),
                     (
                         "message",

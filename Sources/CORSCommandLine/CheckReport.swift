@@ -42,7 +42,7 @@ enum CheckReport {
                     + (names.isEmpty ? "none" : names.joined(separator: ", ")) + ").")
         } else if let failure = result.failure {
             lines.append(paint("BLOCKED", "1;31") + ": " + failure.summary)
-            var names = ["id: \(failure.id)"]
+            var names = ["id: \(failure.code)"]
             if let chromium = failure.chromium { names.append("Chromium: \(chromium)") }
             if let firefox = failure.firefox { names.append("Firefox: \(firefox)") }
             lines.append("  " + names.joined(separator: " · "))
@@ -81,7 +81,7 @@ enum CheckReport {
         }
         let failure = result.failure.map { failure in
             JSONText.object([
-                ("id", JSONText.string(failure.id)), ("chromium", failure.chromium.map(JSONText.string) ?? "null"),
+                ("id", JSONText.string(failure.code)), ("chromium", failure.chromium.map(JSONText.string) ?? "null"),
                 ("firefox", failure.firefox.map(JSONText.string) ?? "null"),
                 ("summary", JSONText.string(failure.summary)),
                 ("fix", JSONText.string(failure.fix)), ("detail", result.failureDetail.map(JSONText.string) ?? "null"),

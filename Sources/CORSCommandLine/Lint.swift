@@ -38,7 +38,7 @@ public struct Lint: ParsableCommand {
         if json {
             let items = diagnostics.map { diagnostic in
                 JSONText.object([
-                    ("code", JSONText.string(diagnostic.code.rawValue)),
+                    ("code", JSONText.string(diagnostic.code.code)),
                     ("path", JSONText.string(diagnostic.path)),
                     ("value", diagnostic.value.map(JSONText.string) ?? "null"),
                     ("message", JSONText.string(diagnostic.message)),
@@ -57,7 +57,7 @@ public struct Lint: ParsableCommand {
         for diagnostic in diagnostics {
             let location = diagnostic.path.isEmpty ? "" : diagnostic.path + ": "
             let value = diagnostic.value.map { "`\($0)` " } ?? ""
-            lines.append("  \(location)\(value)[\(diagnostic.code.rawValue)]")
+            lines.append("  \(location)\(value)[\(diagnostic.code.code)]")
             lines.append("    \(diagnostic.message)")
             if let fix = diagnostic.fix { lines.append("    fix: \(fix)") }
         }

@@ -115,7 +115,7 @@ struct ModelAgreementTests {
                 }
                 #expect(
                     browser.ok == readable,
-                    "Chromium \(browser.ok ? "allowed" : "blocked"), the model \(readable ? "allowed" : "blocked (\(model.failure?.id ?? ""))") \(item)\n  replay: \(item.commandLine)"
+                    "Chromium \(browser.ok ? "allowed" : "blocked"), the model \(readable ? "allowed" : "blocked (\(model.failure?.code ?? ""))") \(item)\n  replay: \(item.commandLine)"
                 )
                 if browser.ok, readable {
                     #expect(

@@ -134,9 +134,9 @@ struct AuditTestBed {
         #expect(report.error == nil)
         #expect(
             report.findings.map(\.id) == expected,
-            "\(name): \(report.findings.map { "\($0.id.rawValue) from \($0.origin)" })")
+            "\(name): \(report.findings.map { "\($0.id.code) from \($0.origin)" })")
         print(
-            "audit test bed — \(name): \(report.findings.map { "\($0.id.rawValue) [\($0.severity.rawValue)]" }.joined(separator: ", ").isEmpty ? "no finding" : report.findings.map { "\($0.id.rawValue) [\($0.severity.rawValue)]" }.joined(separator: ", "))"
+            "audit test bed — \(name): \(report.findings.map { "\($0.id.code) [\($0.severity.rawValue)]" }.joined(separator: ", ").isEmpty ? "no finding" : report.findings.map { "\($0.id.code) [\($0.severity.rawValue)]" }.joined(separator: ", "))"
         )
     }
 

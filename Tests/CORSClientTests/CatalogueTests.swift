@@ -13,7 +13,7 @@ struct Scenario: Sendable, CustomStringConvertible {
     var expected: CORSFailure?
     /// Chromium lets `*` cover Authorization; the spec and Firefox do not.
     var profile: BrowserProfile = .chromium
-    var description: String { "\(method) \(path) → \(expected?.id ?? "allowed")" }
+    var description: String { "\(method) \(path) → \(expected?.code ?? "allowed")" }
 
     static let all: [Scenario] = [
         Scenario(path: "/ok", credentials: .include),

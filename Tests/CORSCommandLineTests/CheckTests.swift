@@ -52,7 +52,7 @@ struct CheckTests {
         #expect(output.hasPrefix("{\"allowed\":\(expected == nil)"))
         #expect(!output.contains("\n"), "one JSON object")
         if let expected {
-            #expect(output.contains("\"failure\":{\"id\":\"\(expected.id)\""))
+            #expect(output.contains("\"failure\":{\"id\":\"\(expected.code)\""))
         } else {
             #expect(output.contains("\"failure\":null"))
         }

@@ -58,11 +58,11 @@ struct LintCodeTests {
         if code == .unreadableFile {
             diagnostics = CORSPolicy.diagnostics(contentsOf: "/nonexistent/cors.json")
         } else {
-            let json = try #require(Self.examples[code], "no example for \(code.rawValue)")
+            let json = try #require(Self.examples[code], "no example for \(code.code)")
             diagnostics = CORSPolicy.diagnostics(json: json)
         }
         let report = Lint.report(file: "p.json", diagnostics: diagnostics, json: true)
-        #expect(report.output.contains("\"code\":\"\(code.rawValue)\""))
+        #expect(report.output.contains("\"code\":\"\(code.code)\""))
         #expect(report.exitCode == (code == .unreadableFile || code == .invalidJSON ? 2 : 1))
     }
 }

@@ -85,7 +85,7 @@ struct PolicyValidationTests {
                 allowHeaders: ["x-ok", "cookie", "sec-fetch-mode", "access-control-allow-origin", "X-Bad: 1"],
                 exposeHeaders: ["x-total", "set-cookie", "access-control-max-age", "*"], allowCredentials: true,
                 maxAge: 90_000, preflightSuccessStatus: 302))
-        let summary = problems.map { "\($0.path) \($0.code.rawValue)" }
+        let summary = problems.map { "\($0.path) \($0.code.code)" }
         #expect(
             summary == [
                 "allowOrigins no-origins",
@@ -110,7 +110,7 @@ struct PolicyValidationTests {
                     .init(pathPrefix: "/x/../y"),
                 ]))
         #expect(
-            problems.map { "\($0.path) \($0.code.rawValue)" } == [
+            problems.map { "\($0.path) \($0.code.code)" } == [
                 "routes[0].allowOrigins[0] wildcard-origin-with-credentials",
                 "routes[1].pathPrefix invalid-route-prefix",
                 "routes[2].pathPrefix duplicate-route-prefix",
@@ -194,7 +194,7 @@ struct PolicyFileTests {
              "allowCredentials": true, "allowCredentials": true, "routes": [{"allowOrigins": ["*"]}, {"pathPrefix": "/x", "colour": 1}]}
             """)
         #expect(
-            problems.map { "\($0.path) \($0.code.rawValue)" } == [
+            problems.map { "\($0.path) \($0.code.code)" } == [
                 "allowOrigin unknown-key", "allowCredentials duplicate-key", "allowOrigins[1] wrong-type",
                 "maxAge wrong-type", "routes[0] missing-key", "routes[1].colour unknown-key",
             ])

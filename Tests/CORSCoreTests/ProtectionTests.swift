@@ -82,7 +82,7 @@ struct ProtectionTests {
     ) {
         let decision = Self.protection.evaluate(
             Self.request(HTTPRequest.Method(method)!, path: path, host: host, site: site, origin: origin))
-        #expect(decision.code == reason)
+        #expect(decision.reason.code == reason)
         #expect(decision.isAllowed == allowed)
         let status: HTTPResponse.Status? = allowed ? nil : reason == "ambiguous-path" ? .badRequest : .forbidden
         #expect(decision.rejectionResponse?.status == status)
@@ -132,7 +132,7 @@ struct ProtectionTests {
                  "exempt": ["hooks"], "publicOrigin": "https://a.example/", "reportonly": true}}
                 """#)
         #expect(
-            problems.map { "\($0.path) \($0.code.rawValue)" } == [
+            problems.map { "\($0.path) \($0.code.code)" } == [
                 "crossOriginProtection.reportonly unknown-key",
                 "crossOriginProtection.trustedOrigins[0] null-origin",
                 "crossOriginProtection.trustedOrigins[1] wildcard-trusted-origin",

@@ -133,7 +133,7 @@ struct GatewayTests {
             let outcome = await browserFetch(base + "/items", from: app, credentials: .include)
             #expect(
                 outcome.result.isReadable && outcome.result.status == 502,
-                "\(outcome.result.status) \(outcome.result.failure?.id ?? "")")
+                "\(outcome.result.status) \(outcome.result.failure?.code ?? "")")
         }
         let slow = try await ScriptedServer.start { _ in ScriptedResponse(200, [], bytes: Array("late".utf8), delay: 4)
         }

@@ -4,58 +4,110 @@
 /// Chromium's names are its `network::mojom::CorsError` values as DevTools shows them (`Network.CorsError`); Firefox's
 /// are the keys of its console messages (also the slugs of MDN's CORS error pages). `nil` means the engine reports
 /// the case as something other than a CORS error (a `TypeError`, a `net::ERR_*`), or not at all.
-public enum CORSFailure: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    // Before any traffic: the Request constructor or fetch() throws a TypeError.
-    case invalidURL = "invalid-url"
-    case urlHasCredentials = "url-has-credentials"
-    case forbiddenMethod = "forbidden-method"
-    case noCORSMethodNotSafelisted = "no-cors-method-not-safelisted"
-    case noCORSRedirectModeNotFollow = "no-cors-redirect-mode-not-follow"
-    case disallowedByMode = "disallowed-by-mode"
-    case corsDisabledScheme = "cors-disabled-scheme"
-    // The preflight.
-    case preflightNetworkError = "preflight-network-error"
-    case preflightRedirect = "preflight-redirect"
-    case preflightInvalidStatus = "preflight-invalid-status"
-    case preflightMissingAllowOrigin = "preflight-missing-allow-origin"
-    case preflightMultipleAllowOrigin = "preflight-multiple-allow-origin"
-    case preflightInvalidAllowOrigin = "preflight-invalid-allow-origin"
-    case preflightAllowOriginMismatch = "preflight-allow-origin-mismatch"
-    case preflightWildcardOriginWithCredentials = "preflight-wildcard-origin-with-credentials"
-    case preflightAllowCredentialsNotTrue = "preflight-allow-credentials-not-true"
-    case invalidAllowMethods = "invalid-allow-methods"
-    case invalidAllowHeaders = "invalid-allow-headers"
-    case methodNotAllowed = "method-not-allowed"
-    case headerNotAllowed = "header-not-allowed"
-    case authorizationNotCoveredByWildcard = "authorization-not-covered-by-wildcard"
-    // The response (every hop of a redirect chain too).
-    case networkError = "network-error"
-    case missingAllowOrigin = "missing-allow-origin"
-    case multipleAllowOrigin = "multiple-allow-origin"
-    case invalidAllowOrigin = "invalid-allow-origin"
-    case allowOriginMismatch = "allow-origin-mismatch"
-    case wildcardOriginWithCredentials = "wildcard-origin-with-credentials"
-    case allowCredentialsNotTrue = "allow-credentials-not-true"
-    // Redirects.
-    case redirectModeError = "redirect-mode-error"
-    case redirectToNonHTTPScheme = "redirect-to-non-http-scheme"
-    case redirectContainsCredentials = "redirect-contains-credentials"
-    case tooManyRedirects = "too-many-redirects"
-    case invalidRedirectLocation = "invalid-redirect-location"
-    // Engine settings and network access rules the model does not simulate, listed so every reason has an entry.
-    case corsDisabled = "cors-disabled"
-    case originHeaderNotAdded = "origin-header-not-added"
-    case insecureLocalNetwork = "insecure-local-network"
-    case invalidLocalNetworkAccess = "invalid-local-network-access"
-    case localNetworkAccessPermissionDenied = "local-network-access-permission-denied"
+public struct CORSFailure: Sendable, Hashable, CustomStringConvertible {
+    private enum Base: String, CaseIterable {
+        // Before any traffic: the Request constructor or fetch() throws a TypeError.
+        case invalidURL = "invalid-url"
+        case urlHasCredentials = "url-has-credentials"
+        case forbiddenMethod = "forbidden-method"
+        case noCORSMethodNotSafelisted = "no-cors-method-not-safelisted"
+        case noCORSRedirectModeNotFollow = "no-cors-redirect-mode-not-follow"
+        case disallowedByMode = "disallowed-by-mode"
+        case corsDisabledScheme = "cors-disabled-scheme"
+        // The preflight.
+        case preflightNetworkError = "preflight-network-error"
+        case preflightRedirect = "preflight-redirect"
+        case preflightInvalidStatus = "preflight-invalid-status"
+        case preflightMissingAllowOrigin = "preflight-missing-allow-origin"
+        case preflightMultipleAllowOrigin = "preflight-multiple-allow-origin"
+        case preflightInvalidAllowOrigin = "preflight-invalid-allow-origin"
+        case preflightAllowOriginMismatch = "preflight-allow-origin-mismatch"
+        case preflightWildcardOriginWithCredentials = "preflight-wildcard-origin-with-credentials"
+        case preflightAllowCredentialsNotTrue = "preflight-allow-credentials-not-true"
+        case invalidAllowMethods = "invalid-allow-methods"
+        case invalidAllowHeaders = "invalid-allow-headers"
+        case methodNotAllowed = "method-not-allowed"
+        case headerNotAllowed = "header-not-allowed"
+        case authorizationNotCoveredByWildcard = "authorization-not-covered-by-wildcard"
+        // The response (every hop of a redirect chain too).
+        case networkError = "network-error"
+        case missingAllowOrigin = "missing-allow-origin"
+        case multipleAllowOrigin = "multiple-allow-origin"
+        case invalidAllowOrigin = "invalid-allow-origin"
+        case allowOriginMismatch = "allow-origin-mismatch"
+        case wildcardOriginWithCredentials = "wildcard-origin-with-credentials"
+        case allowCredentialsNotTrue = "allow-credentials-not-true"
+        // Redirects.
+        case redirectModeError = "redirect-mode-error"
+        case redirectToNonHTTPScheme = "redirect-to-non-http-scheme"
+        case redirectContainsCredentials = "redirect-contains-credentials"
+        case tooManyRedirects = "too-many-redirects"
+        case invalidRedirectLocation = "invalid-redirect-location"
+        // Engine settings and network access rules the model does not simulate, listed so every reason has an entry.
+        case corsDisabled = "cors-disabled"
+        case originHeaderNotAdded = "origin-header-not-added"
+        case insecureLocalNetwork = "insecure-local-network"
+        case invalidLocalNetworkAccess = "invalid-local-network-access"
+        case localNetworkAccessPermissionDenied = "local-network-access-permission-denied"
 
-    /// The stable identifier.
-    public var id: String { rawValue }
-    public var description: String { rawValue }
+        /// The stable identifier.
+    }
+
+    private let base: Base
+
+    private init(_ base: Base) {
+        self.base = base
+    }
+
+    /// The stable identifier, for logs and tools; new values may be added in any release.
+    public var code: String { base.rawValue }
+
+    public static let invalidURL = Self(.invalidURL)
+    public static let urlHasCredentials = Self(.urlHasCredentials)
+    public static let forbiddenMethod = Self(.forbiddenMethod)
+    public static let noCORSMethodNotSafelisted = Self(.noCORSMethodNotSafelisted)
+    public static let noCORSRedirectModeNotFollow = Self(.noCORSRedirectModeNotFollow)
+    public static let disallowedByMode = Self(.disallowedByMode)
+    public static let corsDisabledScheme = Self(.corsDisabledScheme)
+    public static let preflightNetworkError = Self(.preflightNetworkError)
+    public static let preflightRedirect = Self(.preflightRedirect)
+    public static let preflightInvalidStatus = Self(.preflightInvalidStatus)
+    public static let preflightMissingAllowOrigin = Self(.preflightMissingAllowOrigin)
+    public static let preflightMultipleAllowOrigin = Self(.preflightMultipleAllowOrigin)
+    public static let preflightInvalidAllowOrigin = Self(.preflightInvalidAllowOrigin)
+    public static let preflightAllowOriginMismatch = Self(.preflightAllowOriginMismatch)
+    public static let preflightWildcardOriginWithCredentials = Self(.preflightWildcardOriginWithCredentials)
+    public static let preflightAllowCredentialsNotTrue = Self(.preflightAllowCredentialsNotTrue)
+    public static let invalidAllowMethods = Self(.invalidAllowMethods)
+    public static let invalidAllowHeaders = Self(.invalidAllowHeaders)
+    public static let methodNotAllowed = Self(.methodNotAllowed)
+    public static let headerNotAllowed = Self(.headerNotAllowed)
+    public static let authorizationNotCoveredByWildcard = Self(.authorizationNotCoveredByWildcard)
+    public static let networkError = Self(.networkError)
+    public static let missingAllowOrigin = Self(.missingAllowOrigin)
+    public static let multipleAllowOrigin = Self(.multipleAllowOrigin)
+    public static let invalidAllowOrigin = Self(.invalidAllowOrigin)
+    public static let allowOriginMismatch = Self(.allowOriginMismatch)
+    public static let wildcardOriginWithCredentials = Self(.wildcardOriginWithCredentials)
+    public static let allowCredentialsNotTrue = Self(.allowCredentialsNotTrue)
+    public static let redirectModeError = Self(.redirectModeError)
+    public static let redirectToNonHTTPScheme = Self(.redirectToNonHTTPScheme)
+    public static let redirectContainsCredentials = Self(.redirectContainsCredentials)
+    public static let tooManyRedirects = Self(.tooManyRedirects)
+    public static let invalidRedirectLocation = Self(.invalidRedirectLocation)
+    public static let corsDisabled = Self(.corsDisabled)
+    public static let originHeaderNotAdded = Self(.originHeaderNotAdded)
+    public static let insecureLocalNetwork = Self(.insecureLocalNetwork)
+    public static let invalidLocalNetworkAccess = Self(.invalidLocalNetworkAccess)
+    public static let localNetworkAccessPermissionDenied = Self(.localNetworkAccessPermissionDenied)
+
+    /// Every value, in the catalogue's order.
+    public static let allCases: [Self] = Base.allCases.map(Self.init)
+    public var description: String { code }
 
     /// Chromium's `CorsError` name (DevTools `Network.CorsError`), or `nil`.
     public var chromium: String? {
-        switch self {
+        switch base {
         case .disallowedByMode: return "DisallowedByMode"
         case .corsDisabledScheme: return "CorsDisabledScheme"
         case .noCORSRedirectModeNotFollow: return "NoCorsRedirectModeNotFollow"
@@ -91,7 +143,7 @@ public enum CORSFailure: String, Sendable, Hashable, CaseIterable, CustomStringC
 
     /// Firefox's console message key (the MDN error page's name), or `nil`.
     public var firefox: String? {
-        switch self {
+        switch base {
         case .corsDisabled: return "CORSDisabled"
         case .networkError: return "CORSDidNotSucceed2"
         case .originHeaderNotAdded: return "CORSOriginHeaderNotAdded"
@@ -119,7 +171,7 @@ public enum CORSFailure: String, Sendable, Hashable, CaseIterable, CustomStringC
 
     /// Whether the failure concerns the preflight rather than the actual request.
     public var isPreflight: Bool {
-        switch self {
+        switch base {
         case .preflightNetworkError, .preflightRedirect, .preflightInvalidStatus, .preflightMissingAllowOrigin,
             .preflightMultipleAllowOrigin, .preflightInvalidAllowOrigin, .preflightAllowOriginMismatch,
             .preflightWildcardOriginWithCredentials, .preflightAllowCredentialsNotTrue, .invalidAllowMethods,
@@ -132,7 +184,7 @@ public enum CORSFailure: String, Sendable, Hashable, CaseIterable, CustomStringC
 
     /// What went wrong, in one line.
     public var summary: String {
-        switch self {
+        switch base {
         case .invalidURL: return "The URL cannot be parsed, so fetch() throws before sending anything."
         case .urlHasCredentials: return "The URL contains a user name or password, which fetch() refuses."
         case .forbiddenMethod: return "CONNECT, TRACE and TRACK can never be sent from script."
@@ -184,7 +236,7 @@ public enum CORSFailure: String, Sendable, Hashable, CaseIterable, CustomStringC
 
     /// What a developer should change.
     public var fix: String {
-        switch self {
+        switch base {
         case .invalidURL: return "Pass an absolute http(s) URL."
         case .urlHasCredentials: return "Remove `user:password@` from the URL; send credentials in a header."
         case .forbiddenMethod: return "Use another method; these are never available to script."

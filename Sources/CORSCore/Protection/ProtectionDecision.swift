@@ -3,21 +3,50 @@ public import HTTPTypes
 /// Whether a request may reach the handler, and why.
 public struct ProtectionDecision: Sendable, Hashable {
     /// Why. Stable codes for logs: ``code``.
-    public enum Reason: String, Sendable, Hashable {
-        case disabled = "disabled"
-        case safeMethod = "safe-method"
-        case trustedOrigin = "trusted-origin"
-        case exemptPath = "exempt-path"
-        case sameOrigin = "same-origin"
-        case sameSite = "same-site"
-        case noBrowserMetadata = "no-browser-metadata"
-        case malformedOrigin = "malformed-origin"
-        case sameSiteRequest = "same-site-request"
-        case crossSiteRequest = "cross-site-request"
-        case unknownFetchSite = "unknown-sec-fetch-site"
-        case nullOrigin = "null-origin"
-        case originMismatch = "origin-mismatch"
-        case ambiguousPath = "ambiguous-path"
+    public struct Reason: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, CaseIterable {
+            case disabled = "disabled"
+            case safeMethod = "safe-method"
+            case trustedOrigin = "trusted-origin"
+            case exemptPath = "exempt-path"
+            case sameOrigin = "same-origin"
+            case sameSite = "same-site"
+            case noBrowserMetadata = "no-browser-metadata"
+            case malformedOrigin = "malformed-origin"
+            case sameSiteRequest = "same-site-request"
+            case crossSiteRequest = "cross-site-request"
+            case unknownFetchSite = "unknown-sec-fetch-site"
+            case nullOrigin = "null-origin"
+            case originMismatch = "origin-mismatch"
+            case ambiguousPath = "ambiguous-path"
+
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// The stable identifier, for logs and tools; new values may be added in any release.
+        public var code: String { base.rawValue }
+
+        public static let disabled = Self(.disabled)
+        public static let safeMethod = Self(.safeMethod)
+        public static let trustedOrigin = Self(.trustedOrigin)
+        public static let exemptPath = Self(.exemptPath)
+        public static let sameOrigin = Self(.sameOrigin)
+        public static let sameSite = Self(.sameSite)
+        public static let noBrowserMetadata = Self(.noBrowserMetadata)
+        public static let malformedOrigin = Self(.malformedOrigin)
+        public static let sameSiteRequest = Self(.sameSiteRequest)
+        public static let crossSiteRequest = Self(.crossSiteRequest)
+        public static let unknownFetchSite = Self(.unknownFetchSite)
+        public static let nullOrigin = Self(.nullOrigin)
+        public static let originMismatch = Self(.originMismatch)
+        public static let ambiguousPath = Self(.ambiguousPath)
+
+        public var description: String { code }
     }
 
     public let reason: Reason
@@ -27,9 +56,6 @@ public struct ProtectionDecision: Sendable, Hashable {
 
     /// Whether the request goes on to the handler.
     public var isAllowed: Bool { !refused || reportOnly }
-
-    /// The stable reason code.
-    public var code: String { reason.rawValue }
 
     /// The 403 to answer a refused request with — 400 when its path has no single meaning — or `nil` when it goes
     /// on.
@@ -44,10 +70,12 @@ public struct ProtectionDecision: Sendable, Hashable {
     /// The body of ``rejectionResponse``.
     public var rejectionBody: String {
         if reason == .ambiguousPath {
-            return "Request refused [\(code)]: its path has more than one meaning to servers; send it without dot "
+            return
+                "Request refused [\(reason.code)]: its path has more than one meaning to servers; send it without dot "
                 + "segments, encoded separators or parameters on them.\n"
         }
-        return "Cross-origin request refused [\(code)]: this endpoint only accepts state-changing requests from its "
+        return
+            "Cross-origin request refused [\(reason.code)]: this endpoint only accepts state-changing requests from its "
             + "own origin.\n"
     }
 
@@ -70,7 +98,7 @@ public struct ProtectionDecision: Sendable, Hashable {
         guard refused else { return nil }
         let origin = request.headerFields[.origin] ?? ""
         let site = request.headerFields[CrossOriginProtection.secFetchSite] ?? ""
-        return "\(reportOnly ? "would refuse" : "refused") cross-origin request [\(code)]: "
+        return "\(reportOnly ? "would refuse" : "refused") cross-origin request [\(reason.code)]: "
             + "\(CORSDecision.sanitized(request.method.rawValue)) \(CORSDecision.sanitized(request.path ?? "")) "
             + "Origin \"\(CORSDecision.sanitized(origin))\" Sec-Fetch-Site \"\(CORSDecision.sanitized(site))\""
     }

@@ -59,7 +59,7 @@ public struct CORSDecision: Sendable {
     /// `nil` when the request goes on to the handler.
     public var immediateResponse: HTTPResponse? {
         var response: HTTPResponse
-        if case .ambiguousPath = rejection {
+        if rejection?.isAmbiguousPath == true {
             response = HTTPResponse(status: .badRequest)
         } else if kind == .preflight {
             response = HTTPResponse(status: preflightStatus)

@@ -73,7 +73,7 @@ struct PreflightVectorTests {
             WPT.R + "/preflight", method: method, headers: header.map { [($0, "1")] } ?? [],
             credentials: credentials ? .include : .omit)
         let result = runFetch(request, respond: server.respond)
-        #expect(result.isReadable == allowed, "\(result.failure.map(\.id) ?? "allowed")")
+        #expect(result.isReadable == allowed, "\(result.failure.map(\.code) ?? "allowed")")
     }
 
     /// `cors-preflight.any.js`: the exact preflight a browser sends.

@@ -112,7 +112,7 @@ struct RedirectVectorTests {
                 ? response(301, [("Location", target + "/final"), ("Access-Control-Allow-Origin", WPT.P)])
                 : response(200, [("Access-Control-Allow-Origin", "*")])
         }
-        #expect(result.isReadable == allowed, "\(result.failure.map(\.id) ?? "allowed")")
+        #expect(result.isReadable == allowed, "\(result.failure.map(\.code) ?? "allowed")")
         if !allowed { #expect(result.failure == .redirectContainsCredentials) }
     }
 

@@ -115,13 +115,18 @@ struct ProtectionTests {
     @Test func varyOnTheHeadersItReads() {
         var fields: HTTPFields = [.vary: "Accept-Encoding"]
         Self.protection.evaluate(Self.request(site: "same-origin")).apply(to: &fields)
-        #expect(fields[values: .vary] == ["Accept-Encoding", "Sec-Fetch-Site, Origin"])
+        #expect(fields[values: .vary] == ["Accept-Encoding", "Origin, Sec-Fetch-Site"])
+        var listed: HTTPFields = [.vary: "origin"]
+        Self.protection.evaluate(Self.request(site: "same-origin")).apply(to: &listed)
+        #expect(
+            listed[values: .vary] == ["origin", "Sec-Fetch-Site"], "a name already listed, in any case, is not repeated"
+        )
         var safe = HTTPFields()
         Self.protection.evaluate(Self.request(.get, site: "cross-site")).apply(to: &safe)
         #expect(safe[.vary] == nil)
         #expect(
             Self.protection.evaluate(Self.request(site: "cross-site")).rejectionResponse?.headerFields[.vary]
-                == "Sec-Fetch-Site, Origin")
+                == "Origin, Sec-Fetch-Site")
     }
 
     @Test func configurationProblemsAndThePolicyFile() throws {

@@ -79,18 +79,10 @@ public struct ProtectionDecision: Sendable, Hashable {
             + "own origin.\n"
     }
 
-    /// Adds `Vary: Sec-Fetch-Site, Origin` when the decision read them (appended; an existing `Vary` is kept).
+    /// Adds `Vary: Origin, Sec-Fetch-Site` when the decision read them (appended; an existing `Vary` is kept).
     public func apply(to fields: inout HTTPFields) {
-        switch reason {
-        case .disabled, .safeMethod: return
-        default: break
-        }
-        let present = fields[values: .vary].flatMap { $0.split(separator: ",") }.map {
-            ASCII.lowercased(ASCII.trimming($0, where: ASCII.isTabOrSpace))
-        }
-        if present.contains("*") { return }
-        let missing = ["Sec-Fetch-Site", "Origin"].filter { !present.contains(ASCII.lowercased($0)) }
-        if !missing.isEmpty { fields.append(HTTPField(name: .vary, value: missing.joined(separator: ", "))) }
+        guard reason != .disabled, reason != .safeMethod else { return }
+        VaryNames.origin.union(.secFetchSite).append(to: &fields)
     }
 
     /// One log line for a refusal (or a would-be refusal in report-only mode), values escaped; `nil` otherwise.

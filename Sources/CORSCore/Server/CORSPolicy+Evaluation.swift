@@ -45,11 +45,11 @@ extension CORSPolicy {
         }
         guard let originValue else {
             if let wildcard = rules.wildcardOriginField {
-                return CORSDecision(kind: .notCORS, vary: [], allowOrigin: wildcard, otherFields: rules.actualFields)
+                return CORSDecision(kind: .notCORS, vary: .none, allowOrigin: wildcard, otherFields: rules.actualFields)
             }
             return CORSDecision(kind: .notCORS, vary: .origin)
         }
-        let originVary: VaryNames = rules.wildcardOriginField == nil ? .origin : []
+        let originVary: VaryNames = rules.wildcardOriginField == nil ? .origin : .none
         let vary = isPreflight ? VaryNames.preflight : originVary
         let kind: CORSDecision.Kind = isPreflight ? .preflight : .actual
 

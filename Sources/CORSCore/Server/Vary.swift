@@ -1,27 +1,42 @@
 public import HTTPTypes
 
-/// The request headers a CORS response depends on, to be listed in `Vary` so that shared caches keep responses
-/// for different origins (and different preflights) apart.
+/// The request headers a response depends on, to be listed in `Vary` so that shared caches keep responses for
+/// different origins (and different preflights, and different `Sec-Fetch-Site`s) apart. The one way the project
+/// writes `Vary`: CORS decisions and cross-origin protection both use it.
 ///
 /// https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
-public struct VaryNames: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+public struct VaryNames: Sendable, Hashable {
+    package let rawValue: UInt8
+
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
 
     public static let origin = VaryNames(rawValue: 1 << 0)
     public static let accessControlRequestMethod = VaryNames(rawValue: 1 << 1)
     public static let accessControlRequestHeaders = VaryNames(rawValue: 1 << 2)
+    /// Read by cross-origin protection.
+    public static let secFetchSite = VaryNames(rawValue: 1 << 3)
+    /// No header.
+    public static let none = VaryNames(rawValue: 0)
 
-    static let preflight: VaryNames = [.origin, .accessControlRequestMethod, .accessControlRequestHeaders]
+    static let preflight = VaryNames(rawValue: 0b0111)
+
+    /// These names and `other`'s.
+    public func union(_ other: VaryNames) -> VaryNames { VaryNames(rawValue: rawValue | other.rawValue) }
+
+    /// Whether every name of `other` is among these.
+    public func contains(_ other: VaryNames) -> Bool { rawValue & other.rawValue == other.rawValue }
+
+    public var isEmpty: Bool { rawValue == 0 }
 
     /// The header names, in the order they are written.
-    var names: [String] {
-        var names: [String] = []
-        if contains(.origin) { names.append("Origin") }
-        if contains(.accessControlRequestMethod) { names.append("Access-Control-Request-Method") }
-        if contains(.accessControlRequestHeaders) { names.append("Access-Control-Request-Headers") }
-        return names
+    public var names: [String] {
+        Self.all.filter { contains($0.0) }.map(\.1)
     }
+
+    private static let all: [(VaryNames, String)] = [
+        (.origin, "Origin"), (.accessControlRequestMethod, "Access-Control-Request-Method"),
+        (.accessControlRequestHeaders, "Access-Control-Request-Headers"), (.secFetchSite, "Sec-Fetch-Site"),
+    ]
 
     /// Adds the missing names to `fields`' `Vary` in one appended field line.
     ///
@@ -29,24 +44,20 @@ public struct VaryNames: OptionSet, Sendable, Hashable {
     /// (in any case) is not repeated, and `Vary: *` (which already varies on everything) is left alone.
     public func append(to fields: inout HTTPFields) {
         guard !isEmpty else { return }
-        var missing = self
+        var missing = rawValue
         for field in fields where field.name == .vary {
             for element in field.value.split(separator: ",") {
                 let name = ASCII.trimming(element, where: ASCII.isTabOrSpace)
                 if name == "*" { return }
-                if ASCII.equalsIgnoringCase(name.utf8, "origin".utf8) { missing.remove(.origin) }
-                if ASCII.equalsIgnoringCase(name.utf8, "access-control-request-method".utf8) {
-                    missing.remove(.accessControlRequestMethod)
-                }
-                if ASCII.equalsIgnoringCase(name.utf8, "access-control-request-headers".utf8) {
-                    missing.remove(.accessControlRequestHeaders)
+                for (option, listed) in Self.all where ASCII.equalsIgnoringCase(name.utf8, listed.utf8) {
+                    missing &= ~option.rawValue
                 }
             }
         }
-        guard !missing.isEmpty else { return }
-        fields.append(HTTPField(name: .vary, value: Self.lines[Int(missing.rawValue)]))
+        guard missing != 0 else { return }
+        fields.append(HTTPField(name: .vary, value: Self.lines[Int(missing)]))
     }
 
-    /// The `Vary` value for each of the eight combinations, built once.
-    private static let lines: [String] = (0..<8).map { VaryNames(rawValue: UInt8($0)).names.joined(separator: ", ") }
+    /// The `Vary` value for each of the sixteen combinations, built once.
+    private static let lines: [String] = (0..<16).map { VaryNames(rawValue: UInt8($0)).names.joined(separator: ", ") }
 }

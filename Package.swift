@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "CORSCommandLineTests",
             dependencies: [
-                "CORSCommandLine", "CORSCore", "CORSClient", "CORSTestSupport",
+                "CORSCommandLine", "CORSCore", "CORSClient", "CORSGateway", "CORSTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

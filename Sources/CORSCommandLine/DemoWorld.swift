@@ -1,4 +1,5 @@
 import CORSCore
+import CORSGateway
 import CORSHummingbird
 import HTTPTypes
 import Hummingbird
@@ -69,7 +70,7 @@ final class DemoWorld: Sendable {
 
     /// Binds every server on loopback (ephemeral ports) and returns once all listen; `run` keeps them serving.
     static func start(logger: Logger) async throws -> (DemoWorld, Task<Void, any Error>) {
-        let state = CORSPolicyState(try CORSPolicy(allowOrigins: ["https://placeholder.invalid"]))
+        let state = PolicyFileState(PolicyFile(policy: try CORSPolicy(allowOrigins: ["https://placeholder.invalid"])))
         let pages = Mutex<[String: String]>([:])
         let worldBox = Mutex<DemoWorld?>(nil)
         let (ports, continuation) = AsyncStream.makeStream(of: (String, Int).self)
@@ -91,8 +92,7 @@ final class DemoWorld: Sendable {
 
         let bank = Router()
         bank.add(middleware: ArrivalRecorder { worldBox.withLock { $0 }?.arrive($0) })
-        bank.add(middleware: CORSPolicyMiddleware(state: state, debugLogger: logger))
-        bank.add(middleware: CrossOriginProtectionMiddleware(policyState: state, logger: logger))
+        bank.add(middleware: PolicyFileMiddleware(state: state, logger: logger))
         bank.get("/balance") { request, _ -> Response in
             worldBox.withLock { $0 }?.record("/balance")
             guard request.headers[.cookie]?.contains(DemoWorld.session) == true else {
@@ -149,11 +149,11 @@ final class DemoWorld: Sendable {
             legacy: "http://127.0.0.1:\(bound["legacy"]!)", group: group)
         worldBox.withLock { $0 = world }
         state.reconfigure(
-            try CORSPolicy(
-                .init(
+            PolicyFile(
+                policy: try CORSPolicy(
                     allowOrigins: [world.app, world.partner], allowMethods: ["PUT"],
-                    allowHeaders: ["content-type", "x-request-id"], allowCredentials: true, maxAge: 600,
-                    crossOriginProtection: .init(trustedOrigins: [world.app]))))
+                    allowHeaders: ["content-type", "x-request-id"], allowCredentials: true, maxAge: 600),
+                crossOriginProtection: try CrossOriginProtection(.init(trustedOrigins: [world.app]))))
         pages.withLock {
             $0["app"] = DemoPages.app(api: world.api)
             $0["attacker"] = DemoPages.attacker(api: world.api)

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import CORSCore
+import CORSGateway
 
 /// `cors lint FILE`: every problem in a policy file, with its code, JSON path, value and fix.
 public struct Lint: ParsableCommand {
@@ -26,7 +27,7 @@ public struct Lint: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let report = Self.report(file: file, diagnostics: CORSPolicy.diagnostics(contentsOf: file), json: json)
+        let report = Self.report(file: file, diagnostics: PolicyFile.diagnostics(contentsOf: file), json: json)
         print(report.output)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

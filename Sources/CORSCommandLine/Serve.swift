@@ -95,12 +95,12 @@ public struct Serve: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let diagnostics = CORSPolicy.diagnostics(contentsOf: policy)
+        let diagnostics = PolicyFile.diagnostics(contentsOf: policy)
         guard diagnostics.isEmpty else {
             print(Lint.report(file: policy, diagnostics: diagnostics, json: json).output)
             throw ExitCode(diagnostics.contains { $0.code == .unreadableFile || $0.code == .invalidJSON } ? 2 : 1)
         }
-        let state = CORSPolicyState(try CORSPolicy(contentsOf: policy))
+        let state = PolicyFileState(try PolicyFile(contentsOf: policy))
         let (host, port) = try address()
         var logger = Logger(label: "cors.serve")
         logger.logLevel = .info

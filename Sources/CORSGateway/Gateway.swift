@@ -1,5 +1,4 @@
 package import CORSCore
-import CORSHummingbird
 import HTTPTypes
 package import Hummingbird
 import HummingbirdCore
@@ -13,18 +12,16 @@ package enum Gateway {
     /// Builds the gateway application.
     ///
     /// - Parameters:
-    ///   - state: the policy in force (shared with a ``PolicyReloader``).
+    ///   - state: the policy file in force (shared with a ``PolicyReloader``).
     ///   - proxy: where to forward requests; `nil` for the echo service.
     ///   - corsLogger: where each refused CORS request is logged with its reason code.
     package static func application(
-        host: String, port: Int, state: CORSPolicyState, proxy: ReverseProxy?, limits: GatewayLimits = GatewayLimits(),
+        host: String, port: Int, state: PolicyFileState, proxy: ReverseProxy?, limits: GatewayLimits = GatewayLimits(),
         services: [any Service] = [], logger: Logger, corsLogger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let registry = ConnectionRegistry()
-        let responder = GatewayResponder(
-            cors: CORSPolicyMiddleware(state: state, debugLogger: corsLogger),
-            protection: CrossOriginProtectionMiddleware(policyState: state, logger: corsLogger), proxy: proxy)
+        let responder = GatewayResponder(policy: PolicyFileMiddleware(state: state, logger: corsLogger), proxy: proxy)
         let server = HTTPServerBuilder { responder in
             GatewayChannel(responder: responder, limits: limits, registry: registry)
         }
@@ -46,8 +43,7 @@ package enum Gateway {
 struct GatewayResponder: HTTPResponder {
     typealias Context = GatewayContext
 
-    let cors: CORSPolicyMiddleware<GatewayContext>
-    let protection: CrossOriginProtectionMiddleware<GatewayContext>
+    let policy: PolicyFileMiddleware<GatewayContext>
     let proxy: ReverseProxy?
 
     func respond(to request: Request, context: GatewayContext) async throws -> Response {
@@ -67,11 +63,9 @@ struct GatewayResponder: HTTPResponder {
         }
         let canonical = Request(head: head, body: request.body)
         do {
-            return try await cors.handle(canonical, context: context) { request, context in
-                try await protection.handle(request, context: context) { request, context in
-                    if let proxy { return await proxy.respond(to: request, context: context) }
-                    return try await EchoResponder.respond(to: request, context: context)
-                }
+            return try await policy.handle(canonical, context: context) { request, context in
+                if let proxy { return await proxy.respond(to: request, context: context) }
+                return try await EchoResponder.respond(to: request, context: context)
             }
         } catch let error as any HTTPResponseError {
             return try error.response(from: canonical, context: context)

@@ -14,12 +14,12 @@ import UnixSignals
 /// the policy in force keeps serving.
 package struct PolicyReloader: Service {
     let path: String
-    let state: CORSPolicyState
+    let state: PolicyFileState
     let logger: Logger
     let interval: Duration?
 
     /// - Parameter interval: how often to check the file for changes; `nil` reloads on SIGHUP only.
-    package init(path: String, state: CORSPolicyState, logger: Logger, interval: Duration? = .seconds(1)) {
+    package init(path: String, state: PolicyFileState, logger: Logger, interval: Duration? = .seconds(1)) {
         self.path = path
         self.state = state
         self.logger = logger
@@ -30,7 +30,7 @@ package struct PolicyReloader: Service {
     @discardableResult
     package func reload(reason: String) -> Bool {
         do {
-            state.reconfigure(try CORSPolicy(contentsOf: path))
+            state.reconfigure(try PolicyFile(contentsOf: path))
             logger.info("CORS policy reloaded from \(path) (\(reason))")
             return true
         } catch {

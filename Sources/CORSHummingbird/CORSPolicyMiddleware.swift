@@ -9,36 +9,48 @@ public import Logging
 ///
 /// ```swift
 /// let router = Router()
-/// router.add(middleware: CORSPolicyMiddleware(try CORSPolicy(contentsOf: "cors.json")))
+/// router.add(middleware: CORSPolicyMiddleware(try CORSPolicy(json: policyText)))
 /// router.get("/items") { _, _ in "[]" }
 /// ```
 ///
 /// Per-path rules come from the policy's `routes`, not from router groups. Preflights are answered here, with the
 /// policy's status and fields or a 403 (and, when the routes make the path matter, a request whose path has no
-/// single meaning gets a 400); other requests (a non-preflight `OPTIONS` included) go to the handler, and
-/// its response — or the response of the error it throws — gets the CORS fields, with its own `Vary` kept.
-public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware, CORSPolicyServing {
-    /// The policy in force; ``reconfigure(_:)-(CORSPolicy)`` replaces it atomically.
+/// single meaning gets a 400); other requests (a non-preflight `OPTIONS` included) go to the handler, and its
+/// response — or the response of the error it throws — gets the CORS fields, with its own `Vary` kept.
+public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The policy in force; `state.reconfigure(_:)` replaces it atomically while requests are served.
     public let state: CORSPolicyState
-    /// When set, each refused CORS request is logged (at `debug`) with its reason; responses never say why.
-    public let debugLogger: Logger?
+    /// Where each refused CORS request is logged, with its reason code; responses never say why.
+    public let logger: Logger?
+    /// The level of those log lines.
+    public let logLevel: Logger.Level
 
-    public init(_ policy: CORSPolicy, debugLogger: Logger? = nil) {
-        self.init(state: CORSPolicyState(policy), debugLogger: debugLogger)
+    public init(_ policy: CORSPolicy, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
+        self.init(state: CORSPolicyState(policy), logger: logger, logLevel: logLevel)
     }
 
-    /// A middleware sharing `state` with others (for example, one `cors serve` reloads).
-    public init(state: CORSPolicyState, debugLogger: Logger? = nil) {
+    /// A middleware serving the policy in `state`, which can be replaced while it runs.
+    public init(state: CORSPolicyState, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
         self.state = state
-        self.debugLogger = debugLogger
+        self.logger = logger
+        self.logLevel = logLevel
     }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let decision = state.policy.evaluate(request.head)
-        if let debugLogger, let message = decision.logMessage(for: request.head) {
-            debugLogger.debug("\(message)")
+        try await Self.respond(
+            to: request, context: context, policy: state.policy, logger: logger, logLevel: logLevel, next: next)
+    }
+
+    /// The middleware's work for one request under `policy`, for shells that hold the policy themselves.
+    package static func respond(
+        to request: Request, context: Context, policy: CORSPolicy, logger: Logger?, logLevel: Logger.Level,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let decision = policy.evaluate(request.head)
+        if let logger, let message = decision.logMessage(for: request.head) {
+            logger.log(level: logLevel, "\(message)")
         }
         if let immediate = decision.immediateResponse {
             return Response(status: immediate.status, headers: immediate.headerFields)

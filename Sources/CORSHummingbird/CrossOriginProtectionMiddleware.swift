@@ -14,37 +14,34 @@ import NIOCore
 /// router.add(middleware: CrossOriginProtectionMiddleware(try CrossOriginProtection(.init(trustedOrigins: [...]))))
 /// ```
 public struct CrossOriginProtectionMiddleware<Context: RequestContext>: RouterMiddleware {
-    private enum Source: Sendable {
-        case fixed(CrossOriginProtection)
-        case policy(CORSPolicyState)
-    }
-
-    private let source: Source
-    /// Where refusals (and, in report-only mode, would-be refusals) are logged, at `info`.
+    public let protection: CrossOriginProtection
+    /// Where each refusal (and, in report-only mode, each would-be refusal) is logged, with its reason code.
     public let logger: Logger?
+    /// The level of those log lines.
+    public let logLevel: Logger.Level
 
-    public init(_ protection: CrossOriginProtection, logger: Logger? = nil) {
-        source = .fixed(protection)
+    public init(_ protection: CrossOriginProtection, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
+        self.protection = protection
         self.logger = logger
-    }
-
-    /// Uses the `crossOriginProtection` of whatever policy `state` holds (none: every request passes).
-    public init(policyState: CORSPolicyState, logger: Logger? = nil) {
-        source = .policy(policyState)
-        self.logger = logger
+        self.logLevel = logLevel
     }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let protection: CrossOriginProtection?
-        switch source {
-        case .fixed(let fixed): protection = fixed
-        case .policy(let state): protection = state.policy.crossOriginProtection
-        }
-        guard let protection else { return try await next(request, context) }
+        try await Self.respond(
+            to: request, context: context, protection: protection, logger: logger, logLevel: logLevel, next: next)
+    }
+
+    /// The middleware's work for one request under `protection`, for shells that hold it themselves.
+    package static func respond(
+        to request: Request, context: Context, protection: CrossOriginProtection, logger: Logger?,
+        logLevel: Logger.Level, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let decision = protection.evaluate(request.head)
-        if let logger, let message = decision.logMessage(for: request.head) { logger.info("\(message)") }
+        if let logger, let message = decision.logMessage(for: request.head) {
+            logger.log(level: logLevel, "\(message)")
+        }
         if let rejection = decision.rejectionResponse {
             return Response(
                 status: rejection.status, headers: rejection.headerFields,

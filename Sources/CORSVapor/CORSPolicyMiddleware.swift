@@ -7,29 +7,34 @@ public import Vapor
 
 /// Applies a ``CORSPolicy`` in a Vapor 4 application.
 ///
-/// Install it with ``Vapor/Application/useCORS(_:debugLogger:)``, which puts it at `.beginning` of the global
+/// Install it with ``Vapor/Application/useCORS(_:logger:logLevel:)``, which puts it at `.beginning` of the global
 /// middleware: before the `ErrorMiddleware` (so errors and 404s get CORS fields) and before any authentication (so
 /// preflights, which carry no credentials, are answered):
 ///
 /// ```swift
-/// let cors = app.useCORS(try CORSPolicy(contentsOf: "cors.json"))
+/// let cors = app.useCORS(try CORSPolicy(json: policyText))
+/// try cors.state.reconfigure(newConfiguration)     // atomic, while requests are served
 /// ```
 ///
 /// Per-path rules come from the policy's `routes`, not from route groups: a group's middleware never sees a
 /// preflight to a path with no `OPTIONS` route, which Vapor answers 404 first.
-public struct CORSPolicyMiddleware: AsyncMiddleware, CORSPolicyServing {
-    /// The policy in force; ``reconfigure(_:)-(CORSPolicy)`` replaces it atomically.
+public struct CORSPolicyMiddleware: AsyncMiddleware {
+    /// The policy in force; `state.reconfigure(_:)` replaces it atomically while requests are served.
     public let state: CORSPolicyState
-    /// When set, each refused CORS request is logged (at `debug`) with its reason; responses never say why.
-    public let debugLogger: Logger?
+    /// Where each refused CORS request is logged, with its reason code; responses never say why.
+    public let logger: Logger?
+    /// The level of those log lines.
+    public let logLevel: Logger.Level
 
-    public init(_ policy: CORSPolicy, debugLogger: Logger? = nil) {
-        self.init(state: CORSPolicyState(policy), debugLogger: debugLogger)
+    public init(_ policy: CORSPolicy, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
+        self.init(state: CORSPolicyState(policy), logger: logger, logLevel: logLevel)
     }
 
-    public init(state: CORSPolicyState, debugLogger: Logger? = nil) {
+    /// A middleware serving the policy in `state`, which can be replaced while it runs.
+    public init(state: CORSPolicyState, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
         self.state = state
-        self.debugLogger = debugLogger
+        self.logger = logger
+        self.logLevel = logLevel
     }
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -39,13 +44,11 @@ public struct CORSPolicyMiddleware: AsyncMiddleware, CORSPolicyServing {
         for name in Self.readNames {
             for value in requestHeaders[name.rawName] { fields.append(HTTPField(name: name, value: value)) }
         }
+        guard let method = HTTPRequest.Method(request.method.rawValue) else { return Response(status: .badRequest) }
         let head = HTTPRequest(
-            method: HTTPRequest.Method(request.method.rawValue) ?? .get, scheme: nil, authority: nil,
-            path: request.url.string, headerFields: fields)
+            method: method, scheme: nil, authority: nil, path: request.url.string, headerFields: fields)
         let decision = state.policy.evaluate(head)
-        if let debugLogger, let message = decision.logMessage(for: head) {
-            debugLogger.debug("\(message)")
-        }
+        if let logger, let message = decision.logMessage(for: head) { logger.log(level: logLevel, "\(message)") }
         if let immediate = decision.immediateResponse {
             return Response(
                 status: HTTPResponseStatus(statusCode: Int(immediate.status.code)),
@@ -89,8 +92,10 @@ extension Application {
     /// Installs ``CORSPolicyMiddleware`` at the beginning of the global middleware and returns it (keep it to call
     /// `reconfigure`).
     @discardableResult
-    public func useCORS(_ policy: CORSPolicy, debugLogger: Logger? = nil) -> CORSPolicyMiddleware {
-        let middleware = CORSPolicyMiddleware(policy, debugLogger: debugLogger)
+    public func useCORS(_ policy: CORSPolicy, logger: Logger? = nil, logLevel: Logger.Level = .debug)
+        -> CORSPolicyMiddleware
+    {
+        let middleware = CORSPolicyMiddleware(policy, logger: logger, logLevel: logLevel)
         self.middleware.use(middleware, at: .beginning)
         return middleware
     }

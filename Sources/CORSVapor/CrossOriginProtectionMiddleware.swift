@@ -7,25 +7,29 @@ public import Vapor
 
 /// Refuses state-changing requests that a browser sent from another origin (see ``CrossOriginProtection``).
 ///
-/// Install it after ``CORSPolicyMiddleware`` (``Vapor/Application/useCrossOriginProtection(_:logger:)`` puts it
+/// Install it after ``CORSPolicyMiddleware`` (``Vapor/Application/useCrossOriginProtection(_:logger:logLevel:)`` puts it
 /// right after it): CORS answers preflights and decorates every response, this refuses forged `POST`s with a 403
 /// before they reach authentication or a handler.
 public struct CrossOriginProtectionMiddleware: AsyncMiddleware {
     public let protection: CrossOriginProtection
+    /// Where each refusal (and, in report-only mode, each would-be refusal) is logged, with its reason code.
     public let logger: Logger?
+    /// The level of those log lines.
+    public let logLevel: Logger.Level
 
-    public init(_ protection: CrossOriginProtection, logger: Logger? = nil) {
+    public init(_ protection: CrossOriginProtection, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
         self.protection = protection
         self.logger = logger
+        self.logLevel = logLevel
     }
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let method = HTTPRequest.Method(request.method.rawValue) else { return Response(status: .badRequest) }
         let head = HTTPRequest(
-            method: HTTPRequest.Method(request.method.rawValue) ?? .get, scheme: nil,
-            authority: request.headers.first(name: .host), path: request.url.string,
+            method: method, scheme: nil, authority: request.headers.first(name: .host), path: request.url.string,
             headerFields: HTTPFields(request.headers, splitCookie: false))
         let decision = protection.evaluate(head)
-        if let logger, let message = decision.logMessage(for: head) { logger.info("\(message)") }
+        if let logger, let message = decision.logMessage(for: head) { logger.log(level: logLevel, "\(message)") }
         if let rejection = decision.rejectionResponse {
             return Response(
                 status: HTTPResponseStatus(statusCode: Int(rejection.status.code)),
@@ -42,12 +46,12 @@ public struct CrossOriginProtectionMiddleware: AsyncMiddleware {
 
 extension Application {
     /// Installs ``CrossOriginProtectionMiddleware`` at the beginning of the global middleware — call it before
-    /// ``useCORS(_:debugLogger:)`` so that CORS stays outermost — and returns it.
+    /// ``useCORS(_:logger:logLevel:)`` so that CORS stays outermost — and returns it.
     @discardableResult
-    public func useCrossOriginProtection(_ protection: CrossOriginProtection, logger: Logger? = nil)
-        -> CrossOriginProtectionMiddleware
-    {
-        let middleware = CrossOriginProtectionMiddleware(protection, logger: logger)
+    public func useCrossOriginProtection(
+        _ protection: CrossOriginProtection, logger: Logger? = nil, logLevel: Logger.Level = .debug
+    ) -> CrossOriginProtectionMiddleware {
+        let middleware = CrossOriginProtectionMiddleware(protection, logger: logger, logLevel: logLevel)
         self.middleware.use(middleware, at: .beginning)
         return middleware
     }

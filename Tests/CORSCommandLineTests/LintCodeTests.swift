@@ -1,4 +1,5 @@
 import CORSCore
+import CORSGateway
 import Testing
 
 @testable import CORSCommandLine
@@ -56,10 +57,10 @@ struct LintCodeTests {
     func code(_ code: PolicyDiagnostic.Code) throws {
         let diagnostics: [PolicyDiagnostic]
         if code == .unreadableFile {
-            diagnostics = CORSPolicy.diagnostics(contentsOf: "/nonexistent/cors.json")
+            diagnostics = PolicyFile.diagnostics(contentsOf: "/nonexistent/cors.json")
         } else {
             let json = try #require(Self.examples[code], "no example for \(code.code)")
-            diagnostics = CORSPolicy.diagnostics(json: json)
+            diagnostics = PolicyFile.diagnostics(json: json)
         }
         let report = Lint.report(file: "p.json", diagnostics: diagnostics, json: true)
         #expect(report.output.contains("\"code\":\"\(code.code)\""))
@@ -73,10 +74,10 @@ struct ExamplePolicyTests {
 
     @Test(arguments: ["policy.json", "public-api.json", "spa-with-cookies.json"])
     func valid(file: String) {
-        #expect(CORSPolicy.diagnostics(contentsOf: Self.examples + file).isEmpty)
+        #expect(PolicyFile.diagnostics(contentsOf: Self.examples + file).isEmpty)
     }
 
     @Test func brokenExampleShowsNineProblems() {
-        #expect(CORSPolicy.diagnostics(contentsOf: Self.examples + "broken-policy.json").count == 9)
+        #expect(PolicyFile.diagnostics(contentsOf: Self.examples + "broken-policy.json").count == 9)
     }
 }

@@ -214,12 +214,18 @@ struct PolicyFileTests {
         #expect(problems.map(\.path) == ["allowOrigins[0]", "routes[0].maxAge"])
     }
 
-    @Test func unreadableFile() {
-        do {
-            _ = try CORSPolicy(contentsOf: "/nonexistent/policy.json")
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.diagnostics.map(\.code) == [.unreadableFile])
-        }
+    /// A route's own fields are checked like the top level's, at the route's paths.
+    @Test func routeFieldsAreChecked() {
+        let problems = Self.problems(
+            #"""
+            {"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/x", "allowMethods": ["TRACE", "BAD METHOD"],
+             "allowHeaders": ["cookie"], "exposeHeaders": ["set-cookie"]}]}
+            """#)
+        #expect(
+            problems.map { "\($0.path) \($0.code)" } == [
+                "routes[0].allowMethods[0] forbidden-method", "routes[0].allowMethods[1] invalid-method",
+                "routes[0].allowHeaders[0] forbidden-request-header",
+                "routes[0].exposeHeaders[0] forbidden-expose-header",
+            ])
     }
 }

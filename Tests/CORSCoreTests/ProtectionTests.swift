@@ -131,7 +131,7 @@ struct ProtectionTests {
 
     @Test func configurationProblemsAndThePolicyFile() throws {
         #expect(throws: CORSPolicyError.self) { try CrossOriginProtection(.init(trustedOrigins: ["*"])) }
-        let problems = CORSPolicy.diagnostics(
+        let problems = PolicyFile.diagnostics(
             json: #"""
                 {"allowOrigins": ["https://a.example"], "crossOriginProtection": {"trustedOrigins": ["null", "*"],
                  "exempt": ["hooks"], "publicOrigin": "https://a.example/", "reportonly": true}}
@@ -144,15 +144,19 @@ struct ProtectionTests {
                 "crossOriginProtection.exempt[0] invalid-exempt-path",
                 "crossOriginProtection.publicOrigin invalid-public-origin",
             ])
-        let policy = try CORSPolicy(
+        let file = try PolicyFile(
             json:
                 #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {"enabled": true, "trustedOrigins": ["https://a.example"], "exempt": ["/hooks/*"], "reportOnly": false}}"#
         )
         #expect(
-            policy.crossOriginProtection?.evaluate(Self.request(site: "cross-site", origin: "https://a.example"))
+            file.crossOriginProtection?.evaluate(Self.request(site: "cross-site", origin: "https://a.example"))
                 .isAllowed == true)
-        let disabled = try CORSPolicy(
+        let disabled = try PolicyFile(
             json: #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {"enabled": false}}"#)
         #expect(disabled.crossOriginProtection?.evaluate(Self.request(site: "cross-site")).isAllowed == true)
+        // A CORS policy alone does not take the protection: that file is a PolicyFile.
+        #expect(
+            CORSPolicy.diagnostics(json: #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {}}"#)
+                .map(\.code) == [.unknownKey])
     }
 }

@@ -24,7 +24,7 @@ let policyJSON = """
 
 /// Runs the gateway in-process on 127.0.0.1 and gives `body` its base URL.
 func withGateway(
-    policy: CORSPolicyState, upstream: String?, limits: GatewayLimits = GatewayLimits(),
+    policy: PolicyFileState, upstream: String?, limits: GatewayLimits = GatewayLimits(),
     forwarding: Forwarding = Forwarding(), services: [any Service] = [], _ body: @Sendable (String) async throws -> Void
 ) async throws {
     var logger = Logger(label: "test")
@@ -76,7 +76,7 @@ func quickLimits(_ change: (inout GatewayLimits) -> Void = { _ in }) -> GatewayL
 
 @Suite("cors serve: the gateway over loopback")
 struct GatewayTests {
-    static let state = CORSPolicyState(try! CORSPolicy(json: policyJSON))
+    static let state = PolicyFileState(try! PolicyFile(json: policyJSON))
 
     @Test func echoService() async throws {
         try await withGateway(policy: Self.state, upstream: nil) { base in
@@ -151,7 +151,7 @@ struct GatewayTests {
     @Test func reloadUnderLoadLosesNothing() async throws {
         let path = "/tmp/cors-gateway-reload-\(UInt32.random(in: 0...UInt32.max)).json"
         try writeFile(path, policyJSON)
-        let state = CORSPolicyState(try CORSPolicy(contentsOf: path))
+        let state = PolicyFileState(try PolicyFile(contentsOf: path))
         var logger = Logger(label: "reload")
         logger.logLevel = .critical
         let reloader = PolicyReloader(path: path, state: state, logger: logger, interval: .milliseconds(20))
@@ -196,7 +196,7 @@ struct GatewayTests {
         let (served, failed) = counts.withLock { $0 }
         #expect(failed == 0)
         #expect(served == 2000)
-        #expect(state.policy.configuration.exposeHeaders == ["x-b"], "the last valid file is in force")
+        #expect(state.file.policy.configuration.exposeHeaders == ["x-b"], "the last valid file is in force")
     }
 }
 

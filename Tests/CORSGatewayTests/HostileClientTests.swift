@@ -35,8 +35,8 @@ func expectServes(_ base: String, sourceLocation: SourceLocation = #_sourceLocat
     socket.close()
 }
 
-let openPolicy = CORSPolicyState(
-    try! CORSPolicy(
+let openPolicy = PolicyFileState(
+    try! PolicyFile(
         json: #"""
             {"allowOrigins":["https://app.example.com"],"allowCredentials":true,
              "routes":[{"pathPrefix":"/partner/","allowOrigins":["https://partner.example"]}],

@@ -117,7 +117,7 @@ struct HummingbirdMiddlewareTests {
             addRoutes(router)
         }) { base, _ in
             #expect(throws: CORSPolicyError.self) {
-                try middleware.reconfigure(CORSPolicy.Configuration(allowOrigins: ["null"]))
+                try middleware.state.reconfigure(CORSPolicy.Configuration(allowOrigins: ["null"]))
             }
             #expect(await browserFetch(base + "/items", from: app).result.isReadable, "the old policy still serves")
 
@@ -125,7 +125,7 @@ struct HummingbirdMiddlewareTests {
             let client = CORSClient(timeoutSeconds: 10)
             try await withThrowingTaskGroup(of: [String].self) { group in
                 group.addTask {
-                    for index in 0..<200 { middleware.reconfigure(index.isMultiple(of: 2) ? second : first) }
+                    for index in 0..<200 { middleware.state.reconfigure(index.isMultiple(of: 2) ? second : first) }
                     return []
                 }
                 for _ in 0..<200 {
@@ -139,7 +139,7 @@ struct HummingbirdMiddlewareTests {
                 }
             }
             try await client.shutdown()
-            middleware.reconfigure(second)
+            middleware.state.reconfigure(second)
             #expect(await browserFetch(base + "/items", from: "https://other.example.com").result.isReadable)
             #expect(!(await browserFetch(base + "/items", from: app).result.isReadable))
         }
@@ -149,7 +149,7 @@ struct HummingbirdMiddlewareTests {
         let recorder = LogRecorder()
         let logger = Logger(label: "cors") { _ in recorder }
         try await withServer({ router in
-            router.add(middleware: CORSPolicyMiddleware(policy, debugLogger: logger))
+            router.add(middleware: CORSPolicyMiddleware(policy, logger: logger))
             addRoutes(router)
         }) { base, _ in
             let outcome = await browserFetch(base + "/items", from: app, method: "PATCH")

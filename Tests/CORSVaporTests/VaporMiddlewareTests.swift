@@ -105,13 +105,13 @@ struct VaporMiddlewareTests {
         }) { base in
             let middleware = box.withLock { $0 }!
             #expect(throws: CORSPolicyError.self) {
-                try middleware.reconfigure(CORSPolicy.Configuration(allowOrigins: []))
+                try middleware.state.reconfigure(CORSPolicy.Configuration(allowOrigins: []))
             }
             #expect(await browserFetch(base + "/items", from: app).result.isReadable)
             let client = CORSClient(timeoutSeconds: 10)
             try await withThrowingTaskGroup(of: [String].self) { group in
                 group.addTask {
-                    for index in 0..<200 { middleware.reconfigure(index.isMultiple(of: 2) ? second : first) }
+                    for index in 0..<200 { middleware.state.reconfigure(index.isMultiple(of: 2) ? second : first) }
                     return []
                 }
                 for _ in 0..<100 {
@@ -123,7 +123,7 @@ struct VaporMiddlewareTests {
                 for try await values in group { #expect(values == [] || values == [app]) }
             }
             try await client.shutdown()
-            middleware.reconfigure(second)
+            middleware.state.reconfigure(second)
             #expect(await browserFetch(base + "/items", from: "https://other.example.com").result.isReadable)
         }
     }
@@ -132,7 +132,7 @@ struct VaporMiddlewareTests {
         let recorder = LogRecorder()
         try await withVapor({ application in
             application.middleware.use(
-                CORSPolicyMiddleware(policy, debugLogger: Logger(label: "cors") { _ in recorder }), at: .beginning)
+                CORSPolicyMiddleware(policy, logger: Logger(label: "cors") { _ in recorder }), at: .beginning)
             addRoutes(application)
         }) { base in
             let outcome = await browserFetch(base + "/items", from: app, method: "PATCH")

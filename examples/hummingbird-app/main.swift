@@ -2,17 +2,19 @@
 // `swift run cors check http://127.0.0.1:8080/api/items --origin https://app.example.com -X PUT`.
 import CORSCore
 import CORSHummingbird
+import Foundation
 import Hummingbird
 import Logging
 
+// The core reads the policy's text; reading the file is the app's (here with Foundation).
 let path = CommandLine.arguments.dropFirst().first ?? "examples/policy.json"
-let policy = try CORSPolicy(contentsOf: path)
+let policy = try CORSPolicy(json: String(contentsOfFile: path, encoding: .utf8))
 var logger = Logger(label: "cors")
 logger.logLevel = .debug
 
 let router = Router()
 // First, on the router itself, so it also answers preflights to paths and methods with no route.
-router.add(middleware: CORSPolicyMiddleware(policy, debugLogger: logger))
+router.add(middleware: CORSPolicyMiddleware(policy, logger: logger))
 router.get("/api/items") { _, _ -> Response in
     Response(
         status: .ok, headers: [.contentType: "application/json", .init("X-Total-Count")!: "2"],

@@ -6,14 +6,14 @@ public import HTTPTypes
 ///
 /// The verdict is the spec's; the classification of a failure follows Chromium's order (`CheckAccess`), so the
 /// reported reason is the one a developer sees in DevTools.
-public enum CORSCheck {
+package enum CORSCheck {
     /// `nil` when the response passes; otherwise why not (the non-preflight form of the failure).
     ///
     /// - Parameters:
     ///   - fields: the response's header fields as received.
     ///   - serializedOrigin: the request's origin, byte-serialized (`null` when redirect-tainted or opaque).
     ///   - credentials: whether the request's credentials mode is `include`.
-    public static func check(_ fields: HTTPFields, serializedOrigin: String, credentials: Bool) -> CORSFailure? {
+    package static func check(_ fields: HTTPFields, serializedOrigin: String, credentials: Bool) -> CORSFailure? {
         guard let allowOrigin = fields[.accessControlAllowOrigin] else { return .missingAllowOrigin }
         if allowOrigin == "*" {
             if credentials { return .wildcardOriginWithCredentials }

@@ -20,13 +20,14 @@ public final class PreflightCache: Sendable {
     /// Seconds on a monotonic scale.
     public let clock: @Sendable () -> Double
 
-    /// A cache whose time comes from `clock` (seconds); by default the process's monotonic clock.
-    public init(clock: @escaping @Sendable () -> Double = PreflightCache.monotonicSeconds) {
-        self.clock = clock
+    /// A cache whose time comes from `clock` (seconds on any monotonic scale); by default the process's monotonic
+    /// clock.
+    public init(clock: (@Sendable () -> Double)? = nil) {
+        self.clock = clock ?? Self.monotonicSeconds
     }
 
     /// Seconds since the process started its clock.
-    public static let monotonicSeconds: @Sendable () -> Double = {
+    package static let monotonicSeconds: @Sendable () -> Double = {
         let elapsed = PreflightCache.start.duration(to: .now)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }

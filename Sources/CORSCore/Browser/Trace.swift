@@ -13,7 +13,7 @@ public struct TraceStep: Sendable, Hashable, CustomStringConvertible {
     /// For requests and responses: the start line and header lines as sent or received.
     public let lines: [String]
 
-    public init(kind: Kind, passed: Bool? = nil, text: String, lines: [String] = []) {
+    package init(kind: Kind, passed: Bool? = nil, text: String, lines: [String] = []) {
         self.kind = kind
         self.passed = passed
         self.text = text

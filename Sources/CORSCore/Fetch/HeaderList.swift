@@ -41,7 +41,7 @@ public enum HeaderList {
     }
 
     /// The outcome of scanning a list.
-    public enum Outcome: Sendable, Hashable {
+    package enum Outcome: Sendable, Hashable {
         /// No field line has the name: Fetch's "null".
         case absent
         /// The list parsed; the visitor saw every non-empty element.
@@ -56,7 +56,7 @@ public enum HeaderList {
     ///
     /// `visit` returns `false` to stop early. Elements are validated before they are visited, so a visitor never sees
     /// a non-token; an invalid element found later still turns the outcome into ``Outcome/failure(_:)``.
-    public static func scan(
+    package static func scan(
         _ name: HTTPField.Name,
         in fields: HTTPFields,
         limits: Limits = .default,

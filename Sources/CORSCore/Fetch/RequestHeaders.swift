@@ -35,7 +35,7 @@ extension Fetch {
     /// A byte that keeps `Accept` and `Content-Type` values off the safelist.
     ///
     /// https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte
-    public static func isCORSUnsafeRequestHeaderByte(_ byte: UInt8) -> Bool {
+    package static func isCORSUnsafeRequestHeaderByte(_ byte: UInt8) -> Bool {
         if byte < 0x20 { return byte != 0x09 }
         switch byte {
         case 0x22, 0x28, 0x29, 0x3A, 0x3C, 0x3E, 0x3F, 0x40, 0x5B, 0x5C, 0x5D, 0x7B, 0x7D, 0x7F: return true
@@ -55,7 +55,7 @@ extension Fetch {
     /// sorted by byte. Safelisted headers count too once their values exceed 1,024 bytes together.
     ///
     /// https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
-    public static func corsUnsafeRequestHeaderNames(_ fields: HTTPFields) -> [String] {
+    package static func corsUnsafeRequestHeaderNames(_ fields: HTTPFields) -> [String] {
         var unsafeNames: [String] = []
         var potentiallyUnsafeNames: [String] = []
         var safelistValueSize = 0
@@ -74,7 +74,7 @@ extension Fetch {
     /// Byte-lowercases, deduplicates and byte-sorts header names.
     ///
     /// https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
-    public static func sortedLowercaseSet(_ names: some Sequence<String>) -> [String] {
+    package static func sortedLowercaseSet(_ names: some Sequence<String>) -> [String] {
         Set(names.map { ASCII.lowercased($0) }).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
@@ -96,7 +96,7 @@ extension Fetch {
     /// Whether a name is on the forbidden request-header list, without the value-dependent method-override rule.
     ///
     /// The server policy uses this: a name a browser never lets script send cannot be usefully allowed.
-    public static func isForbiddenRequestHeaderName(_ name: HTTPField.Name) -> Bool {
+    package static func isForbiddenRequestHeaderName(_ name: HTTPField.Name) -> Bool {
         let lower = name.canonicalName
         return forbiddenRequestHeaderNames.contains(lower) || lower.hasPrefix("proxy-") || lower.hasPrefix("sec-")
     }
@@ -113,35 +113,35 @@ extension Fetch {
     /// Whether `name` is `Authorization`, the one name that `Access-Control-Allow-Headers: *` never covers.
     ///
     /// https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
-    public static func isCORSNonWildcardRequestHeaderName(_ name: HTTPField.Name) -> Bool {
+    package static func isCORSNonWildcardRequestHeaderName(_ name: HTTPField.Name) -> Bool {
         name == .authorization
     }
 
     /// `Accept`, `Accept-Language`, `Content-Language` and `Content-Type`.
     ///
     /// https://fetch.spec.whatwg.org/#no-cors-safelisted-request-header-name
-    public static func isNoCORSSafelistedRequestHeaderName(_ name: HTTPField.Name) -> Bool {
+    package static func isNoCORSSafelistedRequestHeaderName(_ name: HTTPField.Name) -> Bool {
         name == .accept || name == .acceptLanguage || name == .contentLanguage || name == .contentType
     }
 
     /// A no-CORS-safelisted name whose value is CORS-safelisted: what a `no-cors` request may carry.
     ///
     /// https://fetch.spec.whatwg.org/#no-cors-safelisted-request-header
-    public static func isNoCORSSafelistedRequestHeader(name: HTTPField.Name, value: some StringProtocol) -> Bool {
+    package static func isNoCORSSafelistedRequestHeader(name: HTTPField.Name, value: some StringProtocol) -> Bool {
         isNoCORSSafelistedRequestHeaderName(name) && isCORSSafelistedRequestHeader(name: name, value: value)
     }
 
     /// `Range`, which only privileged code may set on a `no-cors` request.
     ///
     /// https://fetch.spec.whatwg.org/#privileged-no-cors-request-header-name
-    public static func isPrivilegedNoCORSRequestHeaderName(_ name: HTTPField.Name) -> Bool {
+    package static func isPrivilegedNoCORSRequestHeaderName(_ name: HTTPField.Name) -> Bool {
         name == .range
     }
 
     /// The headers removed when a redirect turns a request into a `GET` without a body.
     ///
     /// https://fetch.spec.whatwg.org/#request-body-header-name
-    public static func isRequestBodyHeaderName(_ name: HTTPField.Name) -> Bool {
+    package static func isRequestBodyHeaderName(_ name: HTTPField.Name) -> Bool {
         name == .contentEncoding || name == .contentLanguage || name == .contentLocation || name == .contentType
     }
 

@@ -15,7 +15,7 @@ enum HostParser {
         case punycodeOverflow
     }
 
-    static func parse(_ input: Substring) throws(Failure) -> Host {
+    static func parse(_ input: Substring) throws(Failure) -> Origin.Host {
         if input.hasPrefix("[") {
             guard input.hasSuffix("]"), let pieces = parseIPv6(input.dropFirst().dropLast()) else {
                 throw .invalidIPv6

@@ -104,7 +104,7 @@ extension OriginPattern {
             return (nil, problems)
         }
 
-        let host: Host
+        let host: Origin.Host
         do {
             host = try HostParser.parse(hostText)
         } catch {

@@ -19,7 +19,7 @@ public struct OriginPattern: Sendable, Hashable, CustomStringConvertible {
         /// Every origin (`*`). Opaque origins (`null`) are not matched by any pattern.
         case all
         /// One host.
-        case host(scheme: String, host: Host, port: PortRule)
+        case host(scheme: String, host: Origin.Host, port: PortRule)
         /// Every domain strictly below `domain`, at any depth.
         case subdomains(scheme: String, domain: String, port: PortRule)
     }

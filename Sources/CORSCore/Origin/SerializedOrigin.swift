@@ -111,7 +111,7 @@ struct SerializedOrigin {
 
     private static func isCanonicalIPv6(_ text: Substring) -> Bool {
         guard text.utf8.count <= 39, let pieces = HostParser.parseIPv6(text) else { return false }
-        return Host.serializeIPv6(pieces) == text
+        return Origin.Host.serializeIPv6(pieces) == text
     }
 }
 
@@ -128,7 +128,7 @@ extension Origin {
             return
         }
         guard let parsed = SerializedOrigin(Substring(headerValue)) else { return nil }
-        let host: Host
+        let host: Origin.Host
         switch parsed.hostKind {
         case .domain:
             host = .domain(String(parsed.host))

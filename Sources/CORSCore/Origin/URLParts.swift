@@ -17,7 +17,7 @@ struct URLParts: Sendable, Hashable {
     /// Whether the URL has a non-empty username or password.
     var includesCredentials: Bool
     /// The host of a special URL; `nil` for other schemes.
-    var host: Host?
+    var host: Origin.Host?
     /// The explicit port, never the default.
     var port: Int?
     /// Everything after the authority (path, query and fragment), as written.

@@ -28,8 +28,6 @@ extension CORSPolicy {
         public var dangerouslyAllowPublicSuffixWildcardsWithCredentials: Bool
         /// Policies for path prefixes; the longest matching prefix wins, and unset fields inherit from here.
         public var routes: [Route]
-        /// Cross-origin request forgery protection to run with the policy (see ``CrossOriginProtection``).
-        public var crossOriginProtection: CrossOriginProtection.Configuration?
 
         public init(
             allowOrigins: [String],
@@ -41,8 +39,7 @@ extension CORSPolicy {
             preflightSuccessStatus: Int = 204,
             dangerouslyAllowInsecureOriginsWithCredentials: Bool = false,
             dangerouslyAllowPublicSuffixWildcardsWithCredentials: Bool = false,
-            routes: [Route] = [],
-            crossOriginProtection: CrossOriginProtection.Configuration? = nil
+            routes: [Route] = []
         ) {
             self.allowOrigins = allowOrigins
             self.allowMethods = allowMethods
@@ -55,7 +52,6 @@ extension CORSPolicy {
             self.dangerouslyAllowPublicSuffixWildcardsWithCredentials =
                 dangerouslyAllowPublicSuffixWildcardsWithCredentials
             self.routes = routes
-            self.crossOriginProtection = crossOriginProtection
         }
     }
 
@@ -103,20 +99,14 @@ extension CORSPolicy {
 
         /// The top-level configuration with this route's fields laid over it.
         func merged(over base: Configuration) -> Configuration {
-            Configuration(
-                allowOrigins: allowOrigins ?? base.allowOrigins,
-                allowMethods: allowMethods ?? base.allowMethods,
-                allowHeaders: allowHeaders ?? base.allowHeaders,
-                exposeHeaders: exposeHeaders ?? base.exposeHeaders,
-                allowCredentials: allowCredentials ?? base.allowCredentials,
-                maxAge: maxAge ?? base.maxAge,
-                preflightSuccessStatus: preflightSuccessStatus ?? base.preflightSuccessStatus,
-                dangerouslyAllowInsecureOriginsWithCredentials: dangerouslyAllowInsecureOriginsWithCredentials
-                    ?? base.dangerouslyAllowInsecureOriginsWithCredentials,
-                dangerouslyAllowPublicSuffixWildcardsWithCredentials:
-                    dangerouslyAllowPublicSuffixWildcardsWithCredentials
-                    ?? base.dangerouslyAllowPublicSuffixWildcardsWithCredentials
-            )
+            var merged = base
+            merged.routes = []
+            for key in PolicyKey.allCases { key.inherit(from: self, into: &merged) }
+            return merged
         }
+
+        /// The fields this route sets itself, so that it does not repeat the top level's problems with inherited
+        /// ones.
+        var ownFields: Set<PolicyKey> { Set(PolicyKey.allCases.filter { $0.isSet(in: self) }) }
     }
 }

@@ -1,62 +1,37 @@
 extension CORSPolicy.Configuration {
-    static let keys = [
-        "allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", "allowCredentials", "maxAge",
-        "preflightSuccessStatus", "dangerouslyAllowInsecureOriginsWithCredentials",
-        "dangerouslyAllowPublicSuffixWildcardsWithCredentials", "routes", "crossOriginProtection",
-    ]
-
-    /// Reads a policy file (the JSON format documented in the README, "A policy in ten lines"). Unknown keys, duplicate keys and values of the wrong
-    /// type are errors, reported together; a syntax error gives its line and column.
+    /// Reads a CORS policy in the policy file's JSON format (see the README, "A policy in ten lines"). Unknown keys,
+    /// duplicate keys and values of the wrong type are errors, reported together; a syntax error gives its line and
+    /// column. A file with `crossOriginProtection` is read by ``PolicyFile``.
     public init(json: some StringProtocol) throws(CORSPolicyError) {
-        let (configuration, diagnostics) = Self.decode(json: json)
-        guard let configuration, diagnostics.isEmpty else { throw CORSPolicyError(diagnostics: diagnostics) }
+        let document = try JSONDocument(json)
+        let (configuration, diagnostics) = Self.decode(document.root, allowedExtraKeys: [])
+        guard diagnostics.isEmpty else { throw CORSPolicyError(diagnostics: diagnostics) }
         self = configuration
     }
 
-    /// The configuration as far as it could be read, and the problems found reading it.
-    static func decode(json: some StringProtocol) -> (CORSPolicy.Configuration?, [PolicyDiagnostic]) {
-        let document: JSON
-        do {
-            document = try JSON.parse(json)
-        } catch {
-            return (
-                nil,
-                [
-                    PolicyDiagnostic(code: .invalidJSON, value: nil, message: "the file is not valid JSON: \(error).")
-                ]
-            )
-        }
+    /// The configuration as far as it could be read from a policy file's top-level object, and the problems found.
+    static func decode(_ root: JSON, allowedExtraKeys: [String]) -> (Self, [PolicyDiagnostic]) {
         var reader = JSONFieldReader()
         var configuration = CORSPolicy.Configuration(allowOrigins: [])
-        if let members = reader.object(document, at: "") {
-            reader.checkKeys(members, allowed: Self.keys, at: "")
-            for (key, value) in members {
-                switch key {
-                case "allowOrigins": configuration.allowOrigins = reader.strings(value, at: key) ?? []
-                case "allowMethods": configuration.allowMethods = reader.strings(value, at: key) ?? []
-                case "allowHeaders": configuration.allowHeaders = reader.strings(value, at: key) ?? []
-                case "exposeHeaders": configuration.exposeHeaders = reader.strings(value, at: key) ?? []
-                case "allowCredentials": configuration.allowCredentials = reader.bool(value, at: key) ?? false
-                case "maxAge": configuration.maxAge = reader.integer(value, at: key)
-                case "preflightSuccessStatus":
-                    configuration.preflightSuccessStatus = reader.integer(value, at: key) ?? 204
-                case "dangerouslyAllowInsecureOriginsWithCredentials":
-                    configuration.dangerouslyAllowInsecureOriginsWithCredentials = reader.bool(value, at: key) ?? false
-                case "dangerouslyAllowPublicSuffixWildcardsWithCredentials":
-                    configuration.dangerouslyAllowPublicSuffixWildcardsWithCredentials =
-                        reader.bool(value, at: key) ?? false
-                case "crossOriginProtection":
-                    configuration.crossOriginProtection = reader.protection(value, at: key)
-                case "routes":
-                    guard case .array(let items) = value else {
-                        reader.wrongType(value, expected: "an array of route objects", at: key)
-                        continue
-                    }
-                    for (index, item) in items.enumerated() {
-                        if let route = reader.route(item, at: "routes[\(index)]") { configuration.routes.append(route) }
-                    }
-                default:
-                    break
+        guard let members = reader.object(root, at: "") else { return (configuration, reader.diagnostics) }
+        let keys = PolicyKey.allCases.map(\.rawValue) + [PolicyKey.routes] + allowedExtraKeys
+        reader.checkKeys(
+            members, allowed: keys, at: "",
+            explaining: [
+                PolicyKey.crossOriginProtection:
+                    "cross-origin protection is not part of a CORS policy; read the file as a "
+                    + "PolicyFile, which holds both"
+            ])
+        for (name, value) in members {
+            if let key = PolicyKey(rawValue: name) {
+                reader.read(value, for: key, at: name, into: &configuration)
+            } else if name == PolicyKey.routes {
+                guard case .array(let items) = value else {
+                    reader.wrongType(value, expected: "an array of route objects", at: name)
+                    continue
+                }
+                for (index, item) in items.enumerated() {
+                    if let route = reader.route(item, at: "routes[\(index)]") { configuration.routes.append(route) }
                 }
             }
         }
@@ -65,12 +40,11 @@ extension CORSPolicy.Configuration {
 }
 
 extension CORSPolicy {
-    /// Reads and validates a policy file; throws every problem, from JSON syntax to policy rules.
-    ///
-    /// The file's type errors and the policy's validation problems are reported together.
+    /// Reads and validates a CORS policy in the policy file's JSON format; throws every problem, from JSON syntax to
+    /// policy rules, at once.
     public init(json: some StringProtocol) throws(CORSPolicyError) {
-        let (configuration, readProblems) = Configuration.decode(json: json)
-        guard let configuration else { throw CORSPolicyError(diagnostics: readProblems) }
+        let document = try JSONDocument(json)
+        let (configuration, readProblems) = Configuration.decode(document.root, allowedExtraKeys: [])
         do {
             try self.init(configuration)
         } catch {
@@ -78,10 +52,35 @@ extension CORSPolicy {
         }
         guard readProblems.isEmpty else { throw CORSPolicyError(diagnostics: readProblems) }
     }
+
+    /// Every problem in a CORS policy's JSON text; empty when it is valid.
+    public static func diagnostics(json: some StringProtocol) -> [PolicyDiagnostic] {
+        do {
+            _ = try CORSPolicy(json: json)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+}
+
+/// A parsed JSON document, or the one diagnostic that says why the text is not JSON.
+struct JSONDocument {
+    let root: JSON
+
+    init(_ text: some StringProtocol) throws(CORSPolicyError) {
+        do {
+            root = try JSON.parse(text)
+        } catch {
+            throw CORSPolicyError(diagnostics: [
+                PolicyDiagnostic(code: .invalidJSON, value: nil, message: "the file is not valid JSON: \(error).")
+            ])
+        }
+    }
 }
 
 /// Reads typed values out of a JSON document, collecting a diagnostic for each value of the wrong type.
-private struct JSONFieldReader {
+struct JSONFieldReader {
     var diagnostics: [PolicyDiagnostic] = []
 
     mutating func wrongType(_ value: JSON, expected: String, at path: String) {
@@ -98,7 +97,11 @@ private struct JSONFieldReader {
         return members
     }
 
-    mutating func checkKeys(_ members: [(key: String, value: JSON)], allowed: [String], at path: String) {
+    /// Reports duplicate keys and keys not in `allowed` (with `explaining`'s fix for the keys it names).
+    mutating func checkKeys(
+        _ members: [(key: String, value: JSON)], allowed: [String], at path: String,
+        explaining: [String: String] = [:]
+    ) {
         var seen: Set<String> = []
         for (key, _) in members {
             let keyPath = path.isEmpty ? key : path + "." + key
@@ -115,9 +118,10 @@ private struct JSONFieldReader {
                     PolicyDiagnostic(
                         code: .unknownKey, path: keyPath, value: key,
                         message: "this key is not part of a policy, so it would be ignored.",
-                        fix: close
-                            ? "did you mean `\(suggestion!)`?"
-                            : "remove it; keys are \(allowed.joined(separator: ", "))"))
+                        fix: explaining[key]
+                            ?? (close
+                                ? "did you mean `\(suggestion!)`?"
+                                : "remove it; keys are \(allowed.joined(separator: ", "))")))
             }
         }
     }
@@ -180,35 +184,45 @@ private struct JSONFieldReader {
         return settings
     }
 
+    /// Reads the value of `key` into the top-level configuration.
+    mutating func read(
+        _ value: JSON, for key: PolicyKey, at path: String, into configuration: inout CORSPolicy.Configuration
+    ) {
+        switch key.field {
+        case .strings(let field, _):
+            if let strings = strings(value, at: path) { configuration[keyPath: field] = strings }
+        case .bool(let field, _): if let bool = bool(value, at: path) { configuration[keyPath: field] = bool }
+        case .integer(let field, _): if let number = integer(value, at: path) { configuration[keyPath: field] = number }
+        case .optionalInteger(let field, _): configuration[keyPath: field] = integer(value, at: path)
+        }
+    }
+
+    /// Reads the value of `key` into a route.
+    mutating func read(_ value: JSON, for key: PolicyKey, at path: String, into route: inout CORSPolicy.Route) {
+        switch key.field {
+        case .strings(_, let field): route[keyPath: field] = strings(value, at: path)
+        case .bool(_, let field): route[keyPath: field] = bool(value, at: path)
+        case .integer(_, let field): route[keyPath: field] = integer(value, at: path)
+        case .optionalInteger(_, let field): route[keyPath: field] = integer(value, at: path)
+        }
+    }
+
     mutating func route(_ value: JSON, at path: String) -> CORSPolicy.Route? {
         guard let members = object(value, at: path) else { return nil }
-        let keys =
-            ["pathPrefix"] + CORSPolicy.Configuration.keys.filter { $0 != "routes" && $0 != "crossOriginProtection" }
-        checkKeys(members, allowed: keys, at: path)
+        checkKeys(members, allowed: [PolicyKey.pathPrefix] + PolicyKey.allCases.map(\.rawValue), at: path)
         var route = CORSPolicy.Route(pathPrefix: "")
         var hasPrefix = false
-        for (key, value) in members {
-            let keyPath = path + "." + key
-            switch key {
-            case "pathPrefix":
+        for (name, value) in members {
+            let keyPath = path + "." + name
+            if let key = PolicyKey(rawValue: name) {
+                read(value, for: key, at: keyPath, into: &route)
+            } else if name == PolicyKey.pathPrefix {
                 guard case .string(let prefix) = value else {
                     wrongType(value, expected: "a string", at: keyPath)
                     continue
                 }
                 route.pathPrefix = prefix
                 hasPrefix = true
-            case "allowOrigins": route.allowOrigins = strings(value, at: keyPath)
-            case "allowMethods": route.allowMethods = strings(value, at: keyPath)
-            case "allowHeaders": route.allowHeaders = strings(value, at: keyPath)
-            case "exposeHeaders": route.exposeHeaders = strings(value, at: keyPath)
-            case "allowCredentials": route.allowCredentials = bool(value, at: keyPath)
-            case "maxAge": route.maxAge = integer(value, at: keyPath)
-            case "preflightSuccessStatus": route.preflightSuccessStatus = integer(value, at: keyPath)
-            case "dangerouslyAllowInsecureOriginsWithCredentials":
-                route.dangerouslyAllowInsecureOriginsWithCredentials = bool(value, at: keyPath)
-            case "dangerouslyAllowPublicSuffixWildcardsWithCredentials":
-                route.dangerouslyAllowPublicSuffixWildcardsWithCredentials = bool(value, at: keyPath)
-            default: break
             }
         }
         guard hasPrefix else {

@@ -20,8 +20,6 @@ public struct CORSPolicy: Sendable {
     let root: CompiledRules
     /// Route prefixes (without a trailing `/`), longest first, so the first match is the most specific.
     let routes: [(prefix: String, rules: CompiledRules)]
-    /// The cross-origin protection the policy file asks for, if any.
-    public let crossOriginProtection: CrossOriginProtection?
 
     /// Validates `configuration`; throws every problem at once.
     public init(_ configuration: Configuration) throws(CORSPolicyError) {
@@ -55,12 +53,7 @@ public struct CORSPolicy: Sendable {
                         fix: RequestPath.suggestedPrefix(for: route.pathPrefix).map { "write `\($0)`" }))
             }
         }
-        var protection: CrossOriginProtection?
-        if let settings = configuration.crossOriginProtection {
-            protection = CrossOriginProtection(settings, pathPrefix: "crossOriginProtection.", problems: &diagnostics)
-        }
         guard diagnostics.isEmpty else { throw CORSPolicyError(diagnostics: diagnostics) }
-        self.crossOriginProtection = protection
         self.configuration = configuration
         self.root = root
         self.routes = routes.sorted { $0.prefix.utf8.count > $1.prefix.utf8.count }
@@ -99,20 +92,5 @@ public struct CORSPolicy: Sendable {
         guard !routes.isEmpty else { return .success(root) }
         return RequestPath.judge(target) { path in routes.firstIndex { RequestPath.matches(path, prefix: $0.prefix) } }
             .map { index in index.map { routes[$0].rules } ?? root }
-    }
-}
-
-extension CORSPolicy.Route {
-    /// The fields this route sets itself, so that it does not repeat the top level's problems with inherited ones.
-    var ownFields: Set<String> {
-        var fields: Set<String> = []
-        if allowOrigins != nil { fields.insert("allowOrigins") }
-        if allowMethods != nil { fields.insert("allowMethods") }
-        if allowHeaders != nil { fields.insert("allowHeaders") }
-        if exposeHeaders != nil { fields.insert("exposeHeaders") }
-        if allowCredentials != nil { fields.insert("allowCredentials") }
-        if maxAge != nil { fields.insert("maxAge") }
-        if preflightSuccessStatus != nil { fields.insert("preflightSuccessStatus") }
-        return fields
     }
 }

@@ -25,21 +25,3 @@ public final class CORSPolicyState: Sendable {
         reconfigure(try CORSPolicy(configuration))
     }
 }
-
-/// A middleware that serves the policy in a ``CORSPolicyState`` and can be reconfigured while it runs.
-public protocol CORSPolicyServing {
-    /// The policy in force.
-    var state: CORSPolicyState { get }
-}
-
-extension CORSPolicyServing {
-    /// Puts a new policy in force for every request that starts after this returns.
-    public func reconfigure(_ policy: CORSPolicy) {
-        state.reconfigure(policy)
-    }
-
-    /// Validates `configuration` and puts it in force; an invalid one throws and leaves the old policy serving.
-    public func reconfigure(_ configuration: CORSPolicy.Configuration) throws(CORSPolicyError) {
-        try state.reconfigure(configuration)
-    }
-}

@@ -27,10 +27,14 @@ struct CompiledRules: Sendable {
     /// problems of a field it inherits from the top level).
     struct Paths {
         var prefix: String
-        var ownFields: Set<String>?
+        var ownFields: Set<PolicyKey>?
 
-        func path(_ field: String) -> String { prefix + field }
-        func reports(_ field: String) -> Bool { ownFields?.contains(field) ?? true }
+        /// The JSON path of `key` (and of its element at `index`).
+        func path(_ key: PolicyKey, _ index: Int? = nil) -> String {
+            prefix + key.rawValue + (index.map { "[\($0)]" } ?? "")
+        }
+
+        func reports(_ key: PolicyKey) -> Bool { ownFields?.contains(key) ?? true }
     }
 
     static let prohibitedRequestHeaderNames: Set<String> = [
@@ -52,9 +56,10 @@ struct CompiledRules: Sendable {
         diagnostics: inout [PolicyDiagnostic]
     ) -> CompiledRules {
         var problems: [PolicyDiagnostic] = []
-        func report(_ field: String, _ diagnostic: PolicyDiagnostic, alwaysReport: Bool = false) {
-            guard alwaysReport || paths.reports(field) else { return }
-            problems.append(diagnostic.at(paths.path(field)))
+        func report(_ key: PolicyKey, at index: Int? = nil, _ diagnostic: PolicyDiagnostic, alwaysReport: Bool = false)
+        {
+            guard alwaysReport || paths.reports(key) else { return }
+            problems.append(diagnostic.at(paths.path(key, index)))
         }
         let credentials = configuration.allowCredentials
 
@@ -64,47 +69,52 @@ struct CompiledRules: Sendable {
         var patterns: [OriginPattern] = []
         if configuration.allowOrigins.isEmpty {
             report(
-                "allowOrigins",
+                .allowOrigins,
                 PolicyDiagnostic(
                     code: .noOrigins, value: nil, message: "no origin is allowed, so no page could read a response.",
                     fix: "list the origins of the pages that call this server, such as `https://app.example.com`"))
         }
-        let originsOwned = paths.reports("allowOrigins")
+        let originsOwned = paths.reports(.allowOrigins)
         for (index, text) in configuration.allowOrigins.enumerated() {
-            let field = "allowOrigins[\(index)]"
             let (pattern, found) = OriginPattern.analyze(text)
-            if originsOwned { problems += found.map { $0.at(paths.path(field)) } }
+            if originsOwned { problems += found.map { $0.at(paths.path(.allowOrigins, index)) } }
             guard let pattern, found.isEmpty else { continue }
             patterns.append(pattern)
             guard credentials else { continue }
-            let crossField = originsOwned ? field : "allowCredentials"
+            // A problem of origins with credentials belongs to the origin, or to the route's credentials when the
+            // route inherits its origins.
+            func reportCross(_ diagnostic: PolicyDiagnostic) {
+                if originsOwned {
+                    report(.allowOrigins, at: index, diagnostic, alwaysReport: true)
+                } else {
+                    report(.allowCredentials, diagnostic, alwaysReport: true)
+                }
+            }
             switch pattern.kind {
             case .all:
-                report(
-                    crossField,
+                reportCross(
                     PolicyDiagnostic(
                         code: .wildcardOriginWithCredentials, value: text,
                         message: "browsers refuse `*` for credentialed requests, and reflecting every origin instead "
                             + "would let any site read your users' data.",
-                        fix: "list the exact origins that may read credentialed responses"), alwaysReport: true)
+                        fix: "list the exact origins that may read credentialed responses"))
             case .host(let scheme, let host, _):
                 if !configuration.dangerouslyAllowInsecureOriginsWithCredentials,
                     !(scheme == "https" || scheme == "wss" || host.isLoopback)
                 {
-                    report(crossField, insecure(text), alwaysReport: true)
+                    reportCross(insecure(text))
                 }
             case .subdomains(let scheme, let domain, _):
                 if !configuration.dangerouslyAllowInsecureOriginsWithCredentials,
-                    !(scheme == "https" || scheme == "wss" || Host.domain(domain).isLoopback)
+                    !(scheme == "https" || scheme == "wss" || Origin.Host.domain(domain).isLoopback)
                 {
-                    report(crossField, insecure(text), alwaysReport: true)
+                    reportCross(insecure(text))
                 }
                 // `*.localhost` names resolve to this machine only (RFC 6761), so nobody else can own one.
                 if !configuration.dangerouslyAllowPublicSuffixWildcardsWithCredentials, domain != "localhost",
                     PublicSuffixList.isPublicSuffix(domain)
                 {
-                    report(
-                        crossField,
+                    reportCross(
                         PolicyDiagnostic(
                             code: .publicSuffixWildcardWithCredentials, value: text,
                             message:
@@ -112,8 +122,7 @@ struct CompiledRules: Sendable {
                                 + "anyone can register a subdomain there and read credentialed responses.",
                             fix:
                                 "list your own subdomains, or set `dangerouslyAllowPublicSuffixWildcardsWithCredentials`"
-                        ),
-                        alwaysReport: true)
+                        ))
                 }
             }
         }
@@ -122,14 +131,13 @@ struct CompiledRules: Sendable {
         var allowsAllMethods = false
         var methods: [String] = []
         for (index, text) in configuration.allowMethods.enumerated() {
-            let field = "allowMethods[\(index)]"
             if text == "*" {
                 allowsAllMethods = true
                 continue
             }
             guard let method = HTTPRequest.Method(text) else {
                 report(
-                    field,
+                    .allowMethods, at: index,
                     PolicyDiagnostic(
                         code: .invalidMethod, value: text,
                         message: "a method is an HTTP token (letters, digits, `-`…).",
@@ -138,7 +146,7 @@ struct CompiledRules: Sendable {
             }
             if method.isForbidden {
                 report(
-                    field,
+                    .allowMethods, at: index,
                     PolicyDiagnostic(
                         code: .forbiddenMethod, value: text,
                         message: "browsers never let script send CONNECT, TRACE or TRACK.", fix: "remove it"))
@@ -154,25 +162,24 @@ struct CompiledRules: Sendable {
         var allowsAllHeaders = false
         var headers: [String] = []
         for (index, text) in configuration.allowHeaders.enumerated() {
-            let field = "allowHeaders[\(index)]"
             if text == "*" {
                 allowsAllHeaders = true
                 continue
             }
             guard let name = HTTPField.Name(text) else {
-                report(field, invalidName(text))
+                report(.allowHeaders, at: index, invalidName(text))
                 continue
             }
             if Fetch.isForbiddenRequestHeaderName(name) {
                 report(
-                    field,
+                    .allowHeaders, at: index,
                     PolicyDiagnostic(
                         code: .forbiddenRequestHeader, value: text,
                         message: "browsers never let script set `\(name.canonicalName)`, so allowing it does nothing.",
                         fix: "remove it"))
             } else if prohibitedRequestHeaderNames.contains(name.canonicalName) {
                 report(
-                    field,
+                    .allowHeaders, at: index,
                     PolicyDiagnostic(
                         code: .prohibitedRequestHeader, value: text,
                         message: "`\(name.canonicalName)` is a response header that this policy sends itself.",
@@ -187,11 +194,10 @@ struct CompiledRules: Sendable {
         var exposesAllHeaders = false
         var exposeHeaders: [String] = []
         for (index, text) in configuration.exposeHeaders.enumerated() {
-            let field = "exposeHeaders[\(index)]"
             if text == "*" {
                 if credentials {
                     report(
-                        field,
+                        .exposeHeaders, at: index,
                         PolicyDiagnostic(
                             code: .exposeWildcardWithCredentials, value: text,
                             message: "with credentials, browsers read `*` as a header literally named `*`.",
@@ -201,18 +207,18 @@ struct CompiledRules: Sendable {
                 continue
             }
             guard let name = HTTPField.Name(text) else {
-                report(field, invalidName(text))
+                report(.exposeHeaders, at: index, invalidName(text))
                 continue
             }
             if Fetch.isForbiddenResponseHeaderName(name) {
                 report(
-                    field,
+                    .exposeHeaders, at: index,
                     PolicyDiagnostic(
                         code: .forbiddenExposeHeader, value: text,
                         message: "browsers never expose `\(name.canonicalName)` to script.", fix: "remove it"))
             } else if prohibitedExposeHeaderNames.contains(name.canonicalName) {
                 report(
-                    field,
+                    .exposeHeaders, at: index,
                     PolicyDiagnostic(
                         code: .prohibitedExposeHeader, value: text,
                         message: "`\(name.canonicalName)` is not a header of actual responses.", fix: "remove it"))
@@ -225,7 +231,7 @@ struct CompiledRules: Sendable {
 
         if let maxAge = configuration.maxAge, !(0...maximumMaxAge).contains(maxAge) {
             report(
-                "maxAge",
+                .maxAge,
                 PolicyDiagnostic(
                     code: .maxAgeOutOfRange, value: String(maxAge),
                     message: "max-age is a number of seconds from 0 (no caching) to \(maximumMaxAge); browsers cap "
@@ -234,7 +240,7 @@ struct CompiledRules: Sendable {
         }
         if !(200...299).contains(configuration.preflightSuccessStatus) {
             report(
-                "preflightSuccessStatus",
+                .preflightSuccessStatus,
                 PolicyDiagnostic(
                     code: .invalidPreflightStatus, value: String(configuration.preflightSuccessStatus),
                     message: "browsers accept a preflight only with a 2xx status.",

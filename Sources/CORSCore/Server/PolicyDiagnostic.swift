@@ -114,7 +114,7 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// What to change, when the validator can tell.
     public let fix: String?
 
-    public init(code: Code, path: String = "", value: String?, message: String, fix: String? = nil) {
+    package init(code: Code, path: String = "", value: String?, message: String, fix: String? = nil) {
         self.code = code
         self.path = path
         self.value = value

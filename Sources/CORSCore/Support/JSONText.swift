@@ -1,7 +1,7 @@
 /// Minimal JSON writing for the tools' `--json` output: strings escaped per RFC 8259, members in the given order.
-public enum JSONText {
+package enum JSONText {
     /// `text` as a JSON string literal.
-    public static func string(_ text: String) -> String {
+    package static func string(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -20,14 +20,14 @@ public enum JSONText {
     }
 
     /// An object from already-encoded member values.
-    public static func object(_ members: [(String, String)]) -> String {
+    package static func object(_ members: [(String, String)]) -> String {
         "{" + members.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 }
 
 extension JSONText {
     /// An array from already-encoded elements.
-    public static func array(_ elements: [String]) -> String {
+    package static func array(_ elements: [String]) -> String {
         "[" + elements.joined(separator: ",") + "]"
     }
 }

@@ -1,26 +1,26 @@
 import AsyncHTTPClient
 import CORSClient
 import CORSCore
-public import HTTPTypes
+package import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
 /// Finds CORS misconfigurations by probing a URL from crafted origins and asking the browser model, for each probe,
 /// whether a page on that origin could read the response — with the user's credentials, and without.
-public final class Auditor: Sendable {
+package final class Auditor: Sendable {
     /// The audit of one URL.
-    public struct Report: Sendable {
-        public let target: String
-        public let findings: [Finding]
+    package struct Report: Sendable {
+        package let target: String
+        package let findings: [Finding]
         /// Why the audit could not run, when it could not (the target unreachable, a bad URL).
-        public let error: String?
+        package let error: String?
     }
 
     private let client: CORSClient
     private let raw: HTTPClient
     private let timeoutSeconds: Int64
 
-    public init(timeoutSeconds: Int64 = 15) {
+    package init(timeoutSeconds: Int64 = 15) {
         self.timeoutSeconds = timeoutSeconds
         client = CORSClient(profile: .chromium, timeoutSeconds: timeoutSeconds)
         raw = HTTPClient(
@@ -30,7 +30,7 @@ public final class Auditor: Sendable {
                 timeout: .init(connect: .seconds(min(timeoutSeconds, 10)), read: .seconds(timeoutSeconds))))
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await client.shutdown()
         try await raw.shutdown()
     }
@@ -43,7 +43,7 @@ public final class Auditor: Sendable {
 
     /// Audits `url`. `trusted` are origins the site is meant to trust (they and the URL's own origin are never
     /// findings); `method` and `headers` shape the request, as a page would send it.
-    public func audit(
+    package func audit(
         _ url: String, trusted: [String] = [], method: HTTPRequest.Method = .get, headers: HTTPFields = [:]
     ) async -> Report {
         let own: Origin

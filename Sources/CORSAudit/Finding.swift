@@ -1,17 +1,17 @@
 import CORSCore
 
 /// A CORS misconfiguration found by ``Auditor``.
-public struct Finding: Sendable, Hashable {
+package struct Finding: Sendable, Hashable {
     /// How bad it is: whether a page could read the response with the user's credentials, and what it exposes.
-    public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable {
+    package enum Severity: String, Sendable, Hashable, CaseIterable, Comparable {
         case info, low, medium, high
 
         var rank: Int { Self.allCases.firstIndex(of: self)! }
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+        package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 
     /// The stable finding identifiers.
-    public struct ID: Sendable, Hashable, CustomStringConvertible {
+    package struct ID: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, CaseIterable {
             case reflectsAnyOrigin = "reflects-any-origin"
             case trustsNullOrigin = "trusts-null-origin"
@@ -41,27 +41,27 @@ public struct Finding: Sendable, Hashable {
         }
 
         /// The stable identifier, for logs and tools; new values may be added in any release.
-        public var code: String { base.rawValue }
+        package var code: String { base.rawValue }
 
-        public static let reflectsAnyOrigin = Self(.reflectsAnyOrigin)
-        public static let trustsNullOrigin = Self(.trustsNullOrigin)
-        public static let prefixMatch = Self(.prefixMatch)
-        public static let suffixMatch = Self(.suffixMatch)
-        public static let substringMatch = Self(.substringMatch)
-        public static let unescapedDot = Self(.unescapedDot)
-        public static let specialChars = Self(.specialChars)
-        public static let anySubdomain = Self(.anySubdomain)
-        public static let insecureOriginTrusted = Self(.insecureOriginTrusted)
-        public static let wildcardWithCredentials = Self(.wildcardWithCredentials)
-        public static let wildcard = Self(.wildcard)
-        public static let missingVary = Self(.missingVary)
-        public static let preflightAllowsAnyMethod = Self(.preflightAllowsAnyMethod)
-        public static let preflightAllowsAnyHeader = Self(.preflightAllowsAnyHeader)
-        public static let thirdPartyOrigin = Self(.thirdPartyOrigin)
-        public static let portVariant = Self(.portVariant)
+        package static let reflectsAnyOrigin = Self(.reflectsAnyOrigin)
+        package static let trustsNullOrigin = Self(.trustsNullOrigin)
+        package static let prefixMatch = Self(.prefixMatch)
+        package static let suffixMatch = Self(.suffixMatch)
+        package static let substringMatch = Self(.substringMatch)
+        package static let unescapedDot = Self(.unescapedDot)
+        package static let specialChars = Self(.specialChars)
+        package static let anySubdomain = Self(.anySubdomain)
+        package static let insecureOriginTrusted = Self(.insecureOriginTrusted)
+        package static let wildcardWithCredentials = Self(.wildcardWithCredentials)
+        package static let wildcard = Self(.wildcard)
+        package static let missingVary = Self(.missingVary)
+        package static let preflightAllowsAnyMethod = Self(.preflightAllowsAnyMethod)
+        package static let preflightAllowsAnyHeader = Self(.preflightAllowsAnyHeader)
+        package static let thirdPartyOrigin = Self(.thirdPartyOrigin)
+        package static let portVariant = Self(.portVariant)
 
         /// Every value, in the catalogue's order.
-        public static let allCases: [Self] = Base.allCases.map(Self.init)
+        package static let allCases: [Self] = Base.allCases.map(Self.init)
         var explainedBy: [ID] {
             switch base {
             case .prefixMatch, .suffixMatch: return [.reflectsAnyOrigin, .substringMatch]
@@ -74,7 +74,7 @@ public struct Finding: Sendable, Hashable {
         }
 
         /// What it means, in one line.
-        public var summary: String {
+        package var summary: String {
             switch base {
             case .reflectsAnyOrigin: return "Any origin is allowed to read responses: the server reflects Origin."
             case .trustsNullOrigin:
@@ -104,7 +104,7 @@ public struct Finding: Sendable, Hashable {
         }
 
         /// What to change.
-        public var fix: String {
+        package var fix: String {
             switch base {
             case .reflectsAnyOrigin, .prefixMatch, .suffixMatch, .substringMatch, .unescapedDot, .specialChars:
                 return "Compare the whole Origin with an exact allow-list (or `https://*.example.com` label patterns); "
@@ -125,15 +125,15 @@ public struct Finding: Sendable, Hashable {
             }
         }
 
-        public var description: String { code }
+        package var description: String { code }
     }
 
-    public let id: ID
-    public let severity: Severity
+    package let id: ID
+    package let severity: Severity
     /// The origin the probe came from.
-    public let origin: String
+    package let origin: String
     /// Whether a page on that origin could read the response with the user's credentials.
-    public let credentialsAllowed: Bool
+    package let credentialsAllowed: Bool
     /// The request and response lines that show it.
-    public let evidence: [String]
+    package let evidence: [String]
 }

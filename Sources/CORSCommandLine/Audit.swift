@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 import CORSAudit
 import CORSCore
 import HTTPTypes
@@ -10,8 +10,8 @@ import HTTPTypes
 #endif
 
 /// `cors audit`: find CORS misconfigurations, judged by the browser model.
-public struct Audit: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct Audit: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         abstract: "Probe URLs from crafted origins and report every CORS misconfiguration a browser would let through.",
         discussion: """
             Each probe (an unrelated origin, null, prefix/suffix/substring tricks on the trusted origins, an unescaped \
@@ -61,9 +61,9 @@ public struct Audit: AsyncParsableCommand {
     @Option(help: "Exit 1 when a finding is at least this severe: high, medium, low or info.")
     var failOn: Finding.Severity = .high
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard (url == nil) != (targets == nil) else { throw ValidationError("give a URL or --targets FILE, not both") }
         guard !(json && sarif) else { throw ValidationError("--json and --sarif cannot be used together") }
         guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 32") }
@@ -92,7 +92,7 @@ public struct Audit: AsyncParsableCommand {
         return lines
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let (output, code) = try await execute(progress: isatty(STDERR_FILENO) != 0 && targets != nil)
         print(output)
         if code != 0 { throw ExitCode(code) }

@@ -1,8 +1,8 @@
-public import ArgumentParser
+package import ArgumentParser
 
 /// The `cors` command: CORS, both sides of the wire.
-public struct CORSCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct CORSCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "cors",
         abstract: "CORS, both sides of the wire: check policies, explain what a browser will do.",
         discussion: """
@@ -21,10 +21,10 @@ public struct CORSCommand: AsyncParsableCommand {
         subcommands: [Demo.self, Check.self, Audit.self, Lint.self, Serve.self]
     )
 
-    public init() {}
+    package init() {}
 }
 
 /// Runs `cors` with the process's arguments and exits; the executable's whole `main.swift`.
-public func runCORSCommand() async {
+package func runCORSCommand() async {
     await CORSCommand.main()
 }

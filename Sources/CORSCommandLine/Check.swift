@@ -10,8 +10,8 @@ import HTTPTypes
 #endif
 
 /// `cors check`: replay a request as a browser would, and explain the verdict.
-public struct Check: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct Check: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         abstract: "Fetch a URL as a browser page on ORIGIN would, and explain whether the page could read it.",
         discussion: """
             Every step a browser takes is shown: the preflight (when one is needed), each request and response, \
@@ -52,9 +52,9 @@ public struct Check: AsyncParsableCommand {
     @Flag(help: "Print one JSON object and nothing else on stdout.")
     var json = false
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         guard Origin(headerValue: origin) != nil, origin != "null" else {
             throw ValidationError(
                 "--origin must be a serialized origin such as https://app.example.com (no path, no trailing /)")
@@ -77,7 +77,7 @@ public struct Check: AsyncParsableCommand {
             headerFields: try requestHeaders(), credentials: credentials)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let color = !json && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
         let (output, code) = try await execute(color: color)
         print(output)

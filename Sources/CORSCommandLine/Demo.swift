@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 import CORSClient
 import CORSCore
 import HTTPTypes
@@ -6,8 +6,8 @@ import Logging
 import ServiceLifecycle
 
 /// `cors demo`: the threat model, on loopback, in five scenarios.
-public struct Demo: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct Demo: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         abstract: "Run the CORS threat model on loopback: a bank, its app, an attacker, a partner.",
         discussion: """
             Starts, on loopback only: a bank API (a session cookie; a CORS policy that trusts only the bank's app and a \
@@ -24,9 +24,9 @@ public struct Demo: AsyncParsableCommand {
     @Flag(help: "Print the scenarios as one JSON document.")
     var json = false
 
-    public init() {}
+    package init() {}
 
-    public func run() async throws {
+    package func run() async throws {
         var logger = Logger(label: "cors.demo")
         logger.logLevel = serve ? .info : .critical
         let (world, task) = try await DemoWorld.start(logger: logger)

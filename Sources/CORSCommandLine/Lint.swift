@@ -1,10 +1,10 @@
-public import ArgumentParser
+package import ArgumentParser
 import CORSCore
 import CORSGateway
 
 /// `cors lint FILE`: every problem in a policy file, with its code, JSON path, value and fix.
-public struct Lint: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct Lint: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         abstract: "Check a CORS policy file and list every problem in it.",
         discussion: """
             Each problem has a stable code (such as `origin-trailing-slash` or `wildcard-origin-with-credentials`),
@@ -19,14 +19,14 @@ public struct Lint: ParsableCommand {
     )
 
     @Argument(help: "The policy file (JSON).")
-    public var file: String
+    package var file: String
 
     @Flag(help: "Print one JSON object: {file, valid, diagnostics: [{code, path, value, message, fix}]}.")
-    public var json = false
+    package var json = false
 
-    public init() {}
+    package init() {}
 
-    public func run() throws {
+    package func run() throws {
         let report = Self.report(file: file, diagnostics: PolicyFile.diagnostics(contentsOf: file), json: json)
         print(report.output)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }

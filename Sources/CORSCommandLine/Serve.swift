@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 import CORSCore
 import CORSGateway
 import Hummingbird
@@ -13,8 +13,8 @@ import UnixSignals
 #endif
 
 /// `cors serve`: a CORS gateway from a policy file.
-public struct Serve: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct Serve: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         abstract: "Serve a CORS policy: a gateway in front of an upstream, or an echo service to try the policy.",
         discussion: """
             With --upstream, every request is forwarded (bodies streamed both ways, hop-by-hop headers dropped, \
@@ -74,7 +74,7 @@ public struct Serve: AsyncParsableCommand {
     @Flag(help: "Print the startup line as one JSON object.")
     var json = false
 
-    public init() {}
+    package init() {}
 
     func address() throws -> (host: String, port: Int) {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
@@ -86,7 +86,7 @@ public struct Serve: AsyncParsableCommand {
         return (host, port)
     }
 
-    public func validate() throws {
+    package func validate() throws {
         _ = try address()
         if let upstream, UpstreamTarget(upstream) == nil {
             throw ValidationError("--upstream must be an http(s) URL without query, such as http://127.0.0.1:3000/api")
@@ -94,7 +94,7 @@ public struct Serve: AsyncParsableCommand {
         guard watchInterval >= 0 else { throw ValidationError("--watch-interval must be 0 or more seconds") }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let diagnostics = PolicyFile.diagnostics(contentsOf: policy)
         guard diagnostics.isEmpty else {
             print(Lint.report(file: policy, diagnostics: diagnostics, json: json).output)

@@ -1,4 +1,4 @@
-package import CORSCore
+import CORSCore
 import HTTPTypes
 package import Hummingbird
 import HummingbirdCore

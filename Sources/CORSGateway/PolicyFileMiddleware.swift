@@ -1,5 +1,5 @@
 import CORSCore
-package import CORSHummingbird
+import CORSHummingbird
 package import Hummingbird
 package import Logging
 

@@ -1,4 +1,4 @@
-package import CORSCore
+import CORSCore
 package import Logging
 import ServiceLifecycle
 import UnixSignals

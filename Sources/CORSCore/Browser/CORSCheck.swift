@@ -1,4 +1,4 @@
-public import HTTPTypes
+package import HTTPTypes
 
 /// The CORS check: may a page on an origin read this response?
 ///

@@ -142,7 +142,7 @@ public struct CORSPolicyError: Error, Sendable, Hashable, CustomStringConvertibl
     /// Every problem found, in the order of the policy's fields.
     public let diagnostics: [PolicyDiagnostic]
 
-    public init(diagnostics: [PolicyDiagnostic]) {
+    package init(diagnostics: [PolicyDiagnostic]) {
         self.diagnostics = diagnostics
     }
 

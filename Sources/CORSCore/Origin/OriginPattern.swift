@@ -7,7 +7,7 @@
 /// browser serializes the origin); anything else is rejected with a diagnostic that says what to write instead.
 public struct OriginPattern: Sendable, Hashable, CustomStringConvertible {
     /// Which ports a pattern covers.
-    public enum PortRule: Sendable, Hashable {
+    package enum PortRule: Sendable, Hashable {
         /// One port: the effective port (the scheme's default when none is written; `nil` for a scheme without one).
         case exact(Int?)
         /// Every port, the default included (`:*`).
@@ -15,7 +15,7 @@ public struct OriginPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What a pattern matches.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// Every origin (`*`). Opaque origins (`null`) are not matched by any pattern.
         case all
         /// One host.
@@ -25,7 +25,7 @@ public struct OriginPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What the pattern matches.
-    public let kind: Kind
+    package let kind: Kind
 
     /// The canonical text of the pattern.
     public let serialization: String
@@ -88,7 +88,7 @@ public struct OriginPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The scheme of the pattern; `nil` for `*`.
-    public var scheme: String? {
+    package var scheme: String? {
         switch kind {
         case .all: return nil
         case .host(let scheme, _, _), .subdomains(let scheme, _, _): return scheme

@@ -23,7 +23,7 @@ public struct CORSDecision: Sendable {
     /// Why the request was refused; `nil` when it is allowed or not a CORS request.
     public let rejection: CORSRejection?
     /// The `Vary` names the response must list.
-    public let vary: VaryNames
+    package let vary: VaryNames
 
     let allowOrigin: HTTPField?
     let allowMethods: HTTPField?

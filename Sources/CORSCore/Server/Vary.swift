@@ -1,35 +1,35 @@
-public import HTTPTypes
+package import HTTPTypes
 
 /// The request headers a response depends on, to be listed in `Vary` so that shared caches keep responses for
 /// different origins (and different preflights, and different `Sec-Fetch-Site`s) apart. The one way the project
 /// writes `Vary`: CORS decisions and cross-origin protection both use it.
 ///
 /// https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
-public struct VaryNames: Sendable, Hashable {
+package struct VaryNames: Sendable, Hashable {
     package let rawValue: UInt8
 
     package init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    public static let origin = VaryNames(rawValue: 1 << 0)
-    public static let accessControlRequestMethod = VaryNames(rawValue: 1 << 1)
-    public static let accessControlRequestHeaders = VaryNames(rawValue: 1 << 2)
+    package static let origin = VaryNames(rawValue: 1 << 0)
+    package static let accessControlRequestMethod = VaryNames(rawValue: 1 << 1)
+    package static let accessControlRequestHeaders = VaryNames(rawValue: 1 << 2)
     /// Read by cross-origin protection.
-    public static let secFetchSite = VaryNames(rawValue: 1 << 3)
+    package static let secFetchSite = VaryNames(rawValue: 1 << 3)
     /// No header.
-    public static let none = VaryNames(rawValue: 0)
+    package static let none = VaryNames(rawValue: 0)
 
     static let preflight = VaryNames(rawValue: 0b0111)
 
     /// These names and `other`'s.
-    public func union(_ other: VaryNames) -> VaryNames { VaryNames(rawValue: rawValue | other.rawValue) }
+    package func union(_ other: VaryNames) -> VaryNames { VaryNames(rawValue: rawValue | other.rawValue) }
 
     /// Whether every name of `other` is among these.
-    public func contains(_ other: VaryNames) -> Bool { rawValue & other.rawValue == other.rawValue }
+    package func contains(_ other: VaryNames) -> Bool { rawValue & other.rawValue == other.rawValue }
 
-    public var isEmpty: Bool { rawValue == 0 }
+    package var isEmpty: Bool { rawValue == 0 }
 
     /// The header names, in the order they are written.
-    public var names: [String] {
+    package var names: [String] {
         Self.all.filter { contains($0.0) }.map(\.1)
     }
 
@@ -42,7 +42,7 @@ public struct VaryNames: Sendable, Hashable {
     ///
     /// Existing `Vary` lines are never replaced: a handler's `Vary: Accept-Encoding` survives, a name already listed
     /// (in any case) is not repeated, and `Vary: *` (which already varies on everything) is left alone.
-    public func append(to fields: inout HTTPFields) {
+    package func append(to fields: inout HTTPFields) {
         guard !isEmpty else { return }
         var missing = rawValue
         for field in fields where field.name == .vary {

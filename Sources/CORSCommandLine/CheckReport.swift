@@ -15,13 +15,16 @@ enum CheckReport {
     static func text(_ result: FetchResult, color: Bool) -> String {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         var lines: [String] = []
-        for step in result.trace {
+        for event in result.trace {
+            let step = TraceText(event)
             switch step.kind {
             case .request:
+                var isPreflight = false
+                if case .sent(let request) = event { isPreflight = request.isPreflight }
                 lines.append("")
                 lines.append(
                     paint("→ " + (step.lines.first ?? step.text), "1;36")
-                        + (step.text == "Preflight request" ? paint("   (preflight)", "2") : ""))
+                        + (isPreflight ? paint("   (preflight)", "2") : ""))
                 lines += step.lines.dropFirst().map { "  " + $0 }
             case .response:
                 lines.append(paint("← " + (step.lines.first ?? step.text), "1;35"))
@@ -87,7 +90,7 @@ enum CheckReport {
                 ("fix", JSONText.string(failure.fix)), ("detail", result.failureDetail.map(JSONText.string) ?? "null"),
             ])
         }
-        let steps = result.trace.map { step in
+        let steps = result.trace.map(TraceText.init).map { step in
             JSONText.object([
                 ("kind", JSONText.string(step.kind.rawValue)),
                 ("passed", step.passed.map { $0 ? "true" : "false" } ?? "null"),

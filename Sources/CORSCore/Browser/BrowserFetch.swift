@@ -52,9 +52,7 @@ public struct BrowserFetch: Sendable {
 
     /// Runs the checks a browser makes before any traffic, then says what to send first.
     public mutating func start() -> Action {
-        note(
-            "A page on \(request.origin) fetches \(request.method.rawValue) \(request.url) "
-                + "(mode \(request.mode.rawValue), credentials \(request.credentials.rawValue)).")
+        trace.append(.started(request))
         let url: URLParts
         do {
             url = try URLParts(request.url)
@@ -70,11 +68,11 @@ public struct BrowserFetch: Sendable {
         var kept = HTTPFields()
         for field in request.headerFields {
             if Fetch.isForbiddenRequestHeader(name: field.name, value: field.value) {
-                note("`\(field.name.rawName)` is a forbidden request-header: the browser drops it.")
+                trace.append(.headerDropped(field.name, .forbidden))
             } else if request.mode == .noCORS,
                 !Fetch.isNoCORSSafelistedRequestHeader(name: field.name, value: field.value)
             {
-                note("`\(field.name.rawName)` is not allowed on a no-cors request: the browser drops it.")
+                trace.append(.headerDropped(field.name, .notNoCORSSafelisted))
             } else {
                 kept.append(field)
             }
@@ -88,11 +86,7 @@ public struct BrowserFetch: Sendable {
     public mutating func receive(_ received: HTTPResponse) -> Action {
         if !exchanges.isEmpty { exchanges[exchanges.count - 1].response = received }
         let response = Self.normalized(received)
-        trace.append(
-            TraceStep(
-                kind: .response, text: "Response \(response.status.code)",
-                lines: ["\(response.status.code) \(response.status.reasonPhrase)".trimmingTrailingSpace]
-                    + response.headerFields.map { "\($0.name.rawName): \($0.value)" }))
+        trace.append(.received(response))
         switch phase {
         case .preflight(let unsafeNames): return handlePreflight(response, unsafeNames: unsafeNames)
         case .actual: return handleActual(response)
@@ -102,7 +96,7 @@ public struct BrowserFetch: Sendable {
 
     /// Reports that the request last sent got no HTTP response.
     public mutating func receiveNetworkError(_ description: String) -> Action {
-        trace.append(TraceStep(kind: .response, text: "No response: \(description)"))
+        trace.append(.noResponse(description))
         if case .preflight = phase { return fail(.preflightNetworkError, detail: description) }
         return fail(.networkError, detail: description)
     }
@@ -131,26 +125,22 @@ public struct BrowserFetch: Sendable {
         let url = currentURL
         let isHTTP = url.scheme == "http" || url.scheme == "https"
         if tainting == .basic, isHTTP, request.origin.isSameOrigin(url.origin) {
-            check(true, "\(url.origin) is the page's own origin: no CORS needed.")
+            trace.append(.sameOrigin(url.origin))
             return sendActual()
         }
         if request.mode == .sameOrigin { return fail(.disallowedByMode, detail: url.serialization) }
         if request.mode == .noCORS {
             guard request.redirect == .follow else { return fail(.noCORSRedirectModeNotFollow, detail: nil) }
             tainting = .opaque
-            note("Mode no-cors: the request is sent, and the response will be opaque (unreadable).")
+            trace.append(.noCORSRequest)
             return sendActual()
         }
         guard isHTTP else { return fail(.corsDisabledScheme, detail: url.scheme) }
         tainting = .cors
         let unsafeNames = Fetch.corsUnsafeRequestHeaderNames(headers)
-        var reasons: [String] = []
-        if !method.isCORSSafelisted { reasons.append("the method \(method.rawValue) is not GET, HEAD or POST") }
-        if !unsafeNames.isEmpty {
-            reasons.append("the request sets \(unsafeNames.joined(separator: ", ")), not CORS-safelisted")
-        }
-        guard !reasons.isEmpty else {
-            note("A simple request: no preflight; the response must pass the CORS check.")
+        let unsafeMethod = method.isCORSSafelisted ? nil : method
+        guard unsafeMethod != nil || !unsafeNames.isEmpty else {
+            trace.append(.simpleRequest)
             return sendActual()
         }
         let origin = serializedOrigin
@@ -162,11 +152,11 @@ public struct BrowserFetch: Sendable {
                 cache.allowsHeader($0, origin: origin, url: key, credentials: credentialsInclude)
             })
         {
-            note("A preflight is needed (\(reasons.joined(separator: "; "))), and a cached one still allows it.")
+            trace.append(.preflightNeeded(method: unsafeMethod, headerNames: unsafeNames, cached: true))
             preflighted = true
             return sendActual()
         }
-        note("A preflight is needed: \(reasons.joined(separator: "; ")).")
+        trace.append(.preflightNeeded(method: unsafeMethod, headerNames: unsafeNames, cached: false))
         var fields: HTTPFields = [.accept: "*/*", .accessControlRequestMethod: method.rawValue]
         if !unsafeNames.isEmpty {
             fields[.accessControlRequestHeaders] = unsafeNames.joined(separator: ",")
@@ -206,12 +196,12 @@ public struct BrowserFetch: Sendable {
         if let failure = CORSCheck.check(fields, serializedOrigin: serializedOrigin, credentials: credentialsInclude) {
             return fail(failure.preflightTwin, detail: detail(of: failure, in: fields))
         }
-        check(
-            true,
-            "The preflight passes the CORS check (Access-Control-Allow-Origin: \(fields[.accessControlAllowOrigin] ?? ""))."
-        )
+        trace.append(
+            .passedCORSCheck(
+                allowOrigin: fields[.accessControlAllowOrigin] ?? "", credentials: credentialsInclude, isPreflight: true
+            ))
         guard (200...299).contains(status) else { return fail(.preflightInvalidStatus, detail: String(status)) }
-        check(true, "The preflight status \(status) is an ok status.")
+        trace.append(.preflightStatusOK(status))
         var methods: [String] = []
         switch HeaderList.values(.accessControlAllowMethods, in: fields) {
         case .failure: return fail(.invalidAllowMethods, detail: fields[.accessControlAllowMethods])
@@ -230,7 +220,7 @@ public struct BrowserFetch: Sendable {
             return fail(.methodNotAllowed, detail: method.rawValue)
         }
         if !method.isCORSSafelisted {
-            check(true, "Access-Control-Allow-Methods allows \(method.rawValue).")
+            trace.append(.methodAllowed(method))
         }
         func listed(_ name: String) -> Bool { names.contains { ASCII.equalsIgnoringCase($0.utf8, name.utf8) } }
         let wildcard = names.contains("*") && !credentialsInclude
@@ -243,7 +233,7 @@ public struct BrowserFetch: Sendable {
             return fail(.headerNotAllowed, detail: name)
         }
         if !unsafeNames.isEmpty {
-            check(true, "Access-Control-Allow-Headers allows \(unsafeNames.joined(separator: ", ")).")
+            trace.append(.headersAllowed(unsafeNames))
         }
         let maxAge = profile.maxAge(fields[values: .accessControlMaxAge])
         if let cache {
@@ -252,10 +242,7 @@ public struct BrowserFetch: Sendable {
                 methods: methods, headerNames: names, maxAge: maxAge,
                 replacing: profile.preflightReplacesCacheEntries)
         }
-        note(
-            maxAge > 0
-                ? "\(profile.name) caches this preflight for \(maxAge) s."
-                : "\(profile.name) does not cache this preflight.")
+        trace.append(.preflightCached(browser: profile.name, seconds: max(0, maxAge)))
         return sendActual()
     }
 
@@ -269,10 +256,10 @@ public struct BrowserFetch: Sendable {
             {
                 return fail(failure, detail: detail(of: failure, in: fields))
             }
-            check(
-                true,
-                "The response passes the CORS check (Access-Control-Allow-Origin: \(fields[.accessControlAllowOrigin] ?? "")"
-                    + (credentialsInclude ? ", Access-Control-Allow-Credentials: true)." : ")."))
+            trace.append(
+                .passedCORSCheck(
+                    allowOrigin: fields[.accessControlAllowOrigin] ?? "", credentials: credentialsInclude,
+                    isPreflight: false))
         }
         let status = Int(response.status.code)
         guard Self.redirectStatuses.contains(status), let location = fields[.location] else {
@@ -300,7 +287,7 @@ public struct BrowserFetch: Sendable {
             return fail(.redirectContainsCredentials, detail: location)
         }
         if (status == 301 || status == 302) && method == .post || status == 303 && method != .get && method != .head {
-            note("A \(status) turns \(method.rawValue) into GET without a body.")
+            trace.append(.methodChangedToGET(status: status, from: method))
             method = .get
             for name in [HTTPField.Name.contentEncoding, .contentLanguage, .contentLocation, .contentType] {
                 headers[name] = nil
@@ -308,11 +295,11 @@ public struct BrowserFetch: Sendable {
         }
         if !currentURL.origin.isSameOrigin(next.origin), headers.contains(.authorization) {
             headers[.authorization] = nil
-            note("The redirect crosses origins: the browser drops Authorization.")
+            trace.append(.authorizationDropped)
         }
         urlList.append(next)
         preflighted = false
-        note("Redirect \(redirectCount) to \(next.serialization); Origin is now `\(serializedOrigin)`.")
+        trace.append(.redirected(count: redirectCount, to: next.serialization, origin: serializedOrigin))
         return mainFetch()
     }
 
@@ -332,14 +319,12 @@ public struct BrowserFetch: Sendable {
             let exposed = exposedNames(response.headerFields)
             readable = HTTPFields(
                 response.headerFields.filter { Fetch.isCORSSafelistedResponseHeaderName($0.name, exposed: exposed) })
-            check(
-                true,
-                "The page can read the response: status \(response.status.code), headers "
-                    + (readable.isEmpty
-                        ? "(none)"
-                        : Fetch.sortedLowercaseSet(readable.map(\.name.canonicalName)).joined(separator: ", ")) + ".")
+            trace.append(
+                .readable(
+                    status: Int(response.status.code),
+                    headerNames: Fetch.sortedLowercaseSet(readable.map(\.name.canonicalName))))
         case .opaque, .opaqueRedirect, .error:
-            check(false, "The response is \(type.rawValue): the page cannot read it.")
+            trace.append(.unreadable(type))
         }
         return .finish(
             FetchResult(
@@ -396,9 +381,7 @@ public struct BrowserFetch: Sendable {
 
     private mutating func send(_ outgoing: OutgoingRequest) -> Action {
         exchanges.append(FetchExchange(request: outgoing, response: nil))
-        trace.append(
-            TraceStep(
-                kind: .request, text: outgoing.isPreflight ? "Preflight request" : "Request", lines: outgoing.lines))
+        trace.append(.sent(outgoing))
         return .send(outgoing)
     }
 
@@ -407,15 +390,12 @@ public struct BrowserFetch: Sendable {
         if preflighted, tainting == .cors, profile.clearsCacheOnFailure, let cache, !urlList.isEmpty {
             cache.clear(origin: serializedOrigin, url: currentURL.serialization)
         }
-        var text = failure.summary + (detail.map { " Received: `\($0)`." } ?? "")
-        switch failure {
-        case .allowOriginMismatch, .invalidAllowOrigin, .multipleAllowOrigin, .preflightAllowOriginMismatch,
-            .preflightInvalidAllowOrigin, .preflightMultipleAllowOrigin:
-            text += " The request's origin is `\(serializedOrigin)`."
-        default:
-            break
-        }
-        check(false, text)
+        let namesOrigin: Set<CORSFailure> = [
+            .allowOriginMismatch, .invalidAllowOrigin, .multipleAllowOrigin, .preflightAllowOriginMismatch,
+            .preflightInvalidAllowOrigin, .preflightMultipleAllowOrigin,
+        ]
+        trace.append(
+            .failed(failure, detail: detail, requestOrigin: namesOrigin.contains(failure) ? serializedOrigin : nil))
         return .finish(
             FetchResult(
                 type: .error, failure: failure, failureDetail: detail, response: exchanges.last?.response,
@@ -429,16 +409,4 @@ public struct BrowserFetch: Sendable {
         default: return fields[.accessControlAllowOrigin]
         }
     }
-
-    private mutating func note(_ text: String) {
-        trace.append(TraceStep(kind: .note, text: text))
-    }
-
-    private mutating func check(_ passed: Bool, _ text: String) {
-        trace.append(TraceStep(kind: .check, passed: passed, text: text))
-    }
-}
-
-extension String {
-    fileprivate var trimmingTrailingSpace: String { hasSuffix(" ") ? String(dropLast()) : self }
 }

@@ -205,7 +205,8 @@ struct PreTrafficTests {
         #expect(result.isReadable)
         let request = try #require(sent)
         #expect(request.headerFields[.cookie] == nil && request.headerFields[.accept] == "*/*")
-        #expect(result.trace.contains { $0.text.contains("forbidden request-header") })
+        #expect(result.trace.contains(.headerDropped(.cookie, .forbidden)))
+        #expect(result.trace.contains(.headerDropped(HTTPField.Name("Sec-Fetch-Mode")!, .forbidden)))
     }
 
     @Test func noCORSIsOpaqueAndSameOriginIsBasic() {

@@ -139,22 +139,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "CORSHummingbirdTests",
+            name: "MiddlewareTests",
             dependencies: [
-                "CORSHummingbird", "CORSClient", "CORSCore", "CORSTestSupport",
+                "CORSHummingbird", "CORSVapor", "CORSClient", "CORSCore", "CORSTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "CORSVaporTests",
-            dependencies: [
-                "CORSVapor", "CORSClient", "CORSCore", "CORSTestSupport",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -37,11 +37,7 @@ package struct Audit: AsyncParsableCommand {
     @Option(name: .customLong("origin"), help: "An origin the site is meant to trust (repeatable).")
     var origins: [String] = []
 
-    @Option(name: [.customShort("X"), .long], help: "The request method.")
-    var method: String = "GET"
-
-    @Option(name: [.customShort("H"), .customLong("header")], help: "A request header, 'Name: value' (repeatable).")
-    var headers: [String] = []
+    @OptionGroup var request: RequestOptions
 
     @Option(help: "A file of URLs, one a line (blank lines and # comments ignored).")
     var targets: String?
@@ -49,11 +45,9 @@ package struct Audit: AsyncParsableCommand {
     @Option(help: "How many targets to audit at once.")
     var concurrency: Int = 4
 
-    @Option(help: "Seconds to wait for each response (connecting: at most 10).")
-    var timeout: Int64 = 15
+    @OptionGroup var timeout: TimeoutOption
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Flag(help: "Print SARIF 2.1.0.")
     var sarif = false
@@ -65,14 +59,9 @@ package struct Audit: AsyncParsableCommand {
 
     package func validate() throws {
         guard (url == nil) != (targets == nil) else { throw ValidationError("give a URL or --targets FILE, not both") }
-        guard !(json && sarif) else { throw ValidationError("--json and --sarif cannot be used together") }
+        guard !(output.json && sarif) else { throw ValidationError("--json and --sarif cannot be used together") }
         guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 32") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
-        for origin in origins where Origin(headerValue: origin) == nil || origin == "null" {
-            throw ValidationError("--origin `\(origin)` is not a serialized origin such as https://app.example.com")
-        }
-        guard HTTPRequest.Method(method) != nil else { throw ValidationError("-X: `\(method)` is not a method token") }
-        _ = try parseHeaderOptions(headers)
+        for origin in origins { _ = try validatedOrigin(origin, option: "--origin") }
     }
 
     func targetList() throws -> [String] {
@@ -101,9 +90,9 @@ package struct Audit: AsyncParsableCommand {
     /// Audits every target and returns the report and the exit status.
     func execute(progress: Bool = false) async throws -> (output: String, exitCode: Int32) {
         let urls = try targetList()
-        let fields = try parseHeaderOptions(headers)
-        let auditor = Auditor(timeoutSeconds: timeout)
-        let method = HTTPRequest.Method(method)!
+        let fields = try request.headerFields()
+        let auditor = Auditor(timeoutSeconds: timeout.timeout)
+        let method = request.requestMethod
         let trusted = origins
         var reports: [Int: Auditor.Report] = [:]
         try await withThrowingTaskGroup(of: (Int, Auditor.Report).self) { group in
@@ -129,7 +118,7 @@ package struct Audit: AsyncParsableCommand {
         let output: String
         if sarif {
             output = AuditReport.sarif(ordered)
-        } else if json {
+        } else if self.output.json {
             output = AuditReport.json(ordered)
         } else {
             output = AuditReport.text(ordered)

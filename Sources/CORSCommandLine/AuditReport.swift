@@ -1,5 +1,6 @@
 import CORSAudit
 import CORSCore
+import CORSGateway
 
 /// How `cors audit` prints its reports: text, one JSON document, or SARIF 2.1.0.
 enum AuditReport {
@@ -25,27 +26,85 @@ enum AuditReport {
         return lines.joined(separator: "\n")
     }
 
-    static func findingJSON(_ finding: Finding) -> String {
-        JSONText.object([
-            ("id", JSONText.string(finding.id.code)), ("severity", JSONText.string(finding.severity.rawValue)),
-            ("origin", JSONText.string(finding.origin)), ("credentials", finding.credentialsAllowed ? "true" : "false"),
-            ("summary", JSONText.string(finding.id.summary)), ("fix", JSONText.string(finding.id.fix)),
-            ("evidence", JSONText.array(finding.evidence.map(JSONText.string))),
-        ])
-    }
-
+    /// One document for one target, or `{"targets": [...]}` for several.
     static func json(_ reports: [Auditor.Report]) -> String {
-        let documents = reports.map { report in
-            JSONText.object([
-                ("target", JSONText.string(report.target)), ("error", report.error.map(JSONText.string) ?? "null"),
-                ("findings", JSONText.array(report.findings.map(findingJSON))),
-            ])
-        }
-        return documents.count == 1 ? documents[0] : JSONText.object([("targets", JSONText.array(documents))])
+        let documents = reports.map(TargetJSON.init)
+        return documents.count == 1 ? JSONOutput.encode(documents[0]) : JSONOutput.encode(["targets": documents])
     }
 
     /// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): one run, one rule per finding id.
     static func sarif(_ reports: [Auditor.Report]) -> String {
+        JSONOutput.encode(SARIF(reports))
+    }
+}
+
+/// `cors audit --json`: a target, why it could not be audited (or `null`), and its findings.
+struct TargetJSON: Encodable {
+    struct FindingJSON: Encodable {
+        let id: String
+        let severity: String
+        let origin: String
+        let credentials: Bool
+        let summary: String
+        let fix: String
+        let evidence: [String]
+    }
+
+    let target: String
+    let error: OrNull<String>
+    let findings: [FindingJSON]
+
+    init(_ report: Auditor.Report) {
+        target = report.target
+        error = OrNull(report.error)
+        findings = report.findings.map {
+            FindingJSON(
+                id: $0.id.code, severity: $0.severity.rawValue, origin: $0.origin, credentials: $0.credentialsAllowed,
+                summary: $0.id.summary, fix: $0.id.fix, evidence: $0.evidence)
+        }
+    }
+}
+
+/// The SARIF 2.1.0 log `cors audit --sarif` prints, with only the properties it fills.
+struct SARIF: Encodable {
+    struct Text: Encodable { let text: String }
+    struct Rule: Encodable {
+        let id: String
+        let shortDescription: Text
+        let help: Text
+    }
+    struct Driver: Encodable {
+        let name = "cors audit"
+        let informationUri = "https://github.com/swift-cors"
+        let rules: [Rule]
+    }
+    struct Tool: Encodable { let driver: Driver }
+    struct ArtifactLocation: Encodable { let uri: String }
+    struct PhysicalLocation: Encodable { let artifactLocation: ArtifactLocation }
+    struct Location: Encodable { let physicalLocation: PhysicalLocation }
+    struct Properties: Encodable { let severity: String }
+    struct Result: Encodable {
+        let ruleId: String
+        let level: String
+        let message: Text
+        let locations: [Location]
+        let properties: Properties
+    }
+    struct Run: Encodable {
+        let tool: Tool
+        let results: [Result]
+    }
+
+    let schema = "https://json.schemastore.org/sarif-2.1.0.json"
+    let version = "2.1.0"
+    let runs: [Run]
+
+    private enum CodingKeys: String, CodingKey {
+        case schema = "$schema"
+        case version, runs
+    }
+
+    init(_ reports: [Auditor.Report]) {
         func level(_ severity: Finding.Severity) -> String {
             switch severity {
             case .high: return "error"
@@ -53,70 +112,23 @@ enum AuditReport {
             case .low, .info: return "note"
             }
         }
-        let rules = Finding.ID.allCases.map { id in
-            JSONText.object([
-                ("id", JSONText.string(id.code)),
-                ("shortDescription", JSONText.object([("text", JSONText.string(id.summary))])),
-                ("help", JSONText.object([("text", JSONText.string(id.fix))])),
-            ])
+        let rules = Finding.ID.allCases.map {
+            Rule(id: $0.code, shortDescription: Text(text: $0.summary), help: Text(text: $0.fix))
         }
         let results = reports.flatMap { report in
             report.findings.map { finding in
-                JSONText.object([
-                    ("ruleId", JSONText.string(finding.id.code)),
-                    ("level", JSONText.string(level(finding.severity))),
-                    (
-                        "message",
-                        JSONText.object([
-                            (
-                                "text",
-                                JSONText.string(
-                                    "\(finding.id.summary) Probe origin: \(finding.origin)"
-                                        + (finding.credentialsAllowed ? " (readable with credentials)." : "."))
-                            )
-                        ])
-                    ),
-                    (
-                        "locations",
-                        JSONText.array([
-                            JSONText.object([
-                                (
-                                    "physicalLocation",
-                                    JSONText.object([
-                                        ("artifactLocation", JSONText.object([("uri", JSONText.string(report.target))]))
-                                    ])
-                                )
-                            ])
-                        ])
-                    ),
-                    ("properties", JSONText.object([("severity", JSONText.string(finding.severity.rawValue))])),
-                ])
+                Result(
+                    ruleId: finding.id.code, level: level(finding.severity),
+                    message: Text(
+                        text: "\(finding.id.summary) Probe origin: \(finding.origin)"
+                            + (finding.credentialsAllowed ? " (readable with credentials)." : ".")),
+                    locations: [
+                        Location(
+                            physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: report.target)))
+                    ],
+                    properties: Properties(severity: finding.severity.rawValue))
             }
         }
-        return JSONText.object([
-            ("$schema", JSONText.string("https://json.schemastore.org/sarif-2.1.0.json")),
-            ("version", JSONText.string("2.1.0")),
-            (
-                "runs",
-                JSONText.array([
-                    JSONText.object([
-                        (
-                            "tool",
-                            JSONText.object([
-                                (
-                                    "driver",
-                                    JSONText.object([
-                                        ("name", JSONText.string("cors audit")),
-                                        ("informationUri", JSONText.string("https://github.com/swift-cors")),
-                                        ("rules", JSONText.array(rules)),
-                                    ])
-                                )
-                            ])
-                        ),
-                        ("results", JSONText.array(results)),
-                    ])
-                ])
-            ),
-        ])
+        runs = [Run(tool: Tool(driver: Driver(rules: rules)), results: results)]
     }
 }

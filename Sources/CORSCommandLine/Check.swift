@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 import CORSClient
 import CORSCore
 import HTTPTypes
@@ -34,51 +34,32 @@ package struct Check: AsyncParsableCommand {
     @Option(help: "The page's origin, as scheme://host[:port].")
     var origin: String
 
-    @Option(name: [.customShort("X"), .long], help: "The request method.")
-    var method: String = "GET"
-
-    @Option(name: [.customShort("H"), .customLong("header")], help: "A request header, 'Name: value' (repeatable).")
-    var headers: [String] = []
+    @OptionGroup var request: RequestOptions
 
     @Option(help: "The credentials mode: omit, same-origin or include.")
     var credentials: CredentialsMode = .sameOrigin
 
     @Option(help: "The engine to follow: chromium, firefox, webkit or spec.")
-    var browser: String = "chromium"
+    var browser: BrowserChoice = .chromium
 
-    @Option(help: "Seconds to wait for each response (connecting: at most 10).")
-    var timeout: Int64 = 30
+    @OptionGroup var timeout: TimeoutOption
 
-    @Flag(help: "Print one JSON object and nothing else on stdout.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     package init() {}
 
     package func validate() throws {
-        guard Origin(headerValue: origin) != nil, origin != "null" else {
-            throw ValidationError(
-                "--origin must be a serialized origin such as https://app.example.com (no path, no trailing /)")
-        }
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
-        guard HTTPRequest.Method(method) != nil else { throw ValidationError("-X: `\(method)` is not a method token") }
-        guard BrowserProfile.all.contains(where: { $0.name == browser }) else {
-            throw ValidationError("--browser must be one of: \(BrowserProfile.all.map(\.name).joined(separator: ", "))")
-        }
-        _ = try requestHeaders()
-    }
-
-    func requestHeaders() throws -> HTTPFields {
-        try parseHeaderOptions(headers)
+        _ = try validatedOrigin(origin, option: "--origin")
     }
 
     func makeRequest() throws -> CrossOriginRequest {
         CrossOriginRequest(
-            origin: Origin(headerValue: origin)!, url: url, method: HTTPRequest.Method(method)!,
-            headerFields: try requestHeaders(), credentials: credentials)
+            origin: try validatedOrigin(origin, option: "--origin"), url: url, method: request.requestMethod,
+            headerFields: try request.headerFields(), credentials: credentials)
     }
 
     package func run() async throws {
-        let color = !json && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
+        let color = !output.json && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
         let (output, code) = try await execute(color: color)
         print(output)
         if code != 0 { throw ExitCode(code) }
@@ -86,25 +67,10 @@ package struct Check: AsyncParsableCommand {
 
     /// Runs the check and returns what `run()` prints and the exit status.
     func execute(color: Bool) async throws -> (output: String, exitCode: Int32) {
-        let profile = BrowserProfile.all.first { $0.name == browser } ?? .chromium
-        let client = CORSClient(profile: profile, timeoutSeconds: timeout)
+        let client = CORSClient(profile: browser.profile, timeoutSeconds: timeout.timeout)
         let outcome = await client.fetch(try makeRequest())
         try? await client.shutdown()
-        let output = json ? CheckReport.json(outcome.result) : CheckReport.text(outcome.result, color: color)
-        return (output, CheckReport.exitCode(outcome.result))
+        let text = output.json ? CheckReport.json(outcome.result) : CheckReport.text(outcome.result, color: color)
+        return (text, CheckReport.exitCode(outcome.result))
     }
-}
-
-extension CredentialsMode: ExpressibleByArgument {}
-
-/// The `-H 'Name: value'` options of `check` and `audit`, as header fields; a malformed one is a usage error.
-func parseHeaderOptions(_ options: [String]) throws -> HTTPFields {
-    var fields = HTTPFields()
-    for option in options {
-        guard let colon = option.firstIndex(of: ":"),
-            let name = HTTPField.Name(String(option[..<colon].trimmingTabsAndSpaces))
-        else { throw ValidationError("-H: `\(option)` is not 'Name: value'") }
-        fields.append(HTTPField(name: name, value: String(option[option.index(after: colon)...])))
-    }
-    return fields
 }

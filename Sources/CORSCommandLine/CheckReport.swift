@@ -1,4 +1,5 @@
 import CORSCore
+import CORSGateway
 import HTTPTypes
 
 /// How `cors check` presents a ``FetchResult``: text like a good explainer, or one JSON object.
@@ -59,56 +60,77 @@ enum CheckReport {
     }
 
     static func json(_ result: FetchResult) -> String {
-        func fields(_ fields: HTTPFields) -> String {
-            "["
-                + fields.map {
-                    JSONText.object([("name", JSONText.string($0.name.rawName)), ("value", JSONText.string($0.value))])
-                }
-                .joined(separator: ",") + "]"
+        JSONOutput.encode(CheckJSON(result))
+    }
+}
+
+/// `cors check --json`: one object per fetch (its fields are documented in the README, "Debugging a CORS error").
+struct CheckJSON: Encodable {
+    struct Request: Encodable {
+        let method: String
+        let url: String
+        let headers: [FieldJSON]
+        let credentials: Bool
+
+        init(_ request: OutgoingRequest) {
+            method = request.method.rawValue
+            url = request.url
+            headers = request.headerFields.map { FieldJSON(name: $0.name.rawName, value: $0.value) }
+            credentials = request.includesCredentials
         }
-        func request(_ request: OutgoingRequest) -> String {
-            JSONText.object([
-                ("method", JSONText.string(request.method.rawValue)), ("url", JSONText.string(request.url)),
-                ("headers", fields(request.headerFields)),
-                ("credentials", request.includesCredentials ? "true" : "false"),
-            ])
+    }
+
+    struct Response: Encodable {
+        let status: Int
+        let headers: [FieldJSON]
+
+        init(_ response: HTTPResponse) {
+            status = response.status.code
+            headers = response.headerFields.map { FieldJSON(name: $0.name.rawName, value: $0.value) }
         }
-        func response(_ response: HTTPResponse?) -> String {
-            guard let response else { return "null" }
-            return JSONText.object([
-                ("status", String(response.status.code)), ("headers", fields(response.headerFields)),
-            ])
-        }
-        let preflight = result.preflight.map {
-            JSONText.object([("sent", "true"), ("request", request($0.request)), ("response", response($0.response))])
-        }
-        let failure = result.failure.map { failure in
-            JSONText.object([
-                ("id", JSONText.string(failure.code)), ("chromium", failure.chromium.map(JSONText.string) ?? "null"),
-                ("firefox", failure.firefox.map(JSONText.string) ?? "null"),
-                ("summary", JSONText.string(failure.summary)),
-                ("fix", JSONText.string(failure.fix)), ("detail", result.failureDetail.map(JSONText.string) ?? "null"),
-            ])
-        }
-        let steps = result.trace.map(TraceText.init).map { step in
-            JSONText.object([
-                ("kind", JSONText.string(step.kind.rawValue)),
-                ("passed", step.passed.map { $0 ? "true" : "false" } ?? "null"),
-                ("text", JSONText.string(step.text)),
-                ("lines", "[" + step.lines.map(JSONText.string).joined(separator: ",") + "]"),
-            ])
-        }
-        let finalExchange = result.exchanges.last { !$0.request.isPreflight }
-        return JSONText.object([
-            ("allowed", result.isReadable ? "true" : "false"),
-            ("type", JSONText.string(result.type.rawValue)),
-            ("preflight", preflight ?? "null"),
-            ("response", response(finalExchange?.response)),
-            ("exposedHeaders", "[" + result.readableHeaderNames.map(JSONText.string).joined(separator: ",") + "]"),
-            ("failure", failure ?? "null"),
-            ("requests", "[" + result.exchanges.map { request($0.request) }.joined(separator: ",") + "]"),
-            ("steps", "[" + steps.joined(separator: ",") + "]"),
-        ])
+    }
+
+    struct Preflight: Encodable {
+        let sent = true
+        let request: Request
+        let response: OrNull<Response>
+    }
+
+    struct Failure: Encodable {
+        let id: String
+        let chromium: OrNull<String>
+        let firefox: OrNull<String>
+        let summary: String
+        let fix: String
+        let detail: OrNull<String>
+    }
+
+    let allowed: Bool
+    let type: String
+    let preflight: OrNull<Preflight>
+    let response: OrNull<Response>
+    let exposedHeaders: [String]
+    let failure: OrNull<Failure>
+    let requests: [Request]
+    let steps: [TraceText]
+
+    init(_ result: FetchResult) {
+        allowed = result.isReadable
+        type = result.type.rawValue
+        preflight = OrNull(
+            result.preflight.map {
+                Preflight(request: Request($0.request), response: OrNull($0.response.map(Response.init)))
+            })
+        response = OrNull(result.exchanges.last { !$0.request.isPreflight }?.response.map(Response.init))
+        exposedHeaders = result.readableHeaderNames
+        failure = OrNull(
+            result.failure.map {
+                Failure(
+                    id: $0.code, chromium: OrNull($0.chromium), firefox: OrNull($0.firefox), summary: $0.summary,
+                    fix: $0.fix, detail: OrNull(result.failureDetail))
+            })
+        requests = result.exchanges.map { Request($0.request) }
+        steps = result.trace.map(TraceText.init)
     }
 }
 

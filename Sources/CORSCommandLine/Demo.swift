@@ -1,6 +1,7 @@
 package import ArgumentParser
 import CORSClient
 import CORSCore
+import CORSGateway
 import HTTPTypes
 import Logging
 import ServiceLifecycle
@@ -21,8 +22,8 @@ package struct Demo: AsyncParsableCommand {
     @Flag(help: "Keep the servers running and print the URLs to open in a browser (Ctrl-C stops).")
     var serve = false
 
-    @Flag(help: "Print the scenarios as one JSON document.")
-    var json = false
+    @OptionGroup var output: OutputOptions
+    var json: Bool { output.json }
 
     package init() {}
 
@@ -133,22 +134,15 @@ package struct Demo: AsyncParsableCommand {
         try? await client.shutdown()
 
         if json {
-            let actors = world.actors.map { actor in
-                JSONText.object([
-                    ("role", JSONText.string(actor.role)), ("origin", JSONText.string(actor.origin)),
-                    ("relationToBank", JSONText.string(actor.relation.rawValue)),
-                ])
-            }
-            let scenarios = sections.map { section in
-                JSONText.object([
-                    ("title", JSONText.string(section.title)), ("story", JSONText.string(section.story)),
-                    ("note", JSONText.string(section.note)), ("result", CheckReport.json(section.result)),
-                ])
-            }
-            return JSONText.object([
-                ("bank", JSONText.string(world.api)), ("actors", JSONText.array(actors)),
-                ("scenarios", JSONText.array(scenarios)),
-            ])
+            return JSONOutput.encode(
+                DemoJSON(
+                    bank: world.api,
+                    actors: world.actors.map {
+                        .init(role: $0.role, origin: $0.origin, relationToBank: $0.relation.rawValue)
+                    },
+                    scenarios: sections.map {
+                        .init(title: $0.title, story: $0.story, note: $0.note, result: CheckJSON($0.result))
+                    }))
         }
         func row(_ role: String, _ origin: String, _ relation: String) -> String {
             func padded(_ text: String, _ width: Int) -> String {
@@ -176,6 +170,27 @@ package struct Demo: AsyncParsableCommand {
         }
         return text.joined(separator: "\n")
     }
+}
+
+/// `cors demo --json`: the bank, the actors with their relation to it, and each scenario's fetch as `cors check`
+/// reports it.
+struct DemoJSON: Encodable {
+    struct Actor: Encodable {
+        let role: String
+        let origin: String
+        let relationToBank: String
+    }
+
+    struct Scenario: Encodable {
+        let title: String
+        let story: String
+        let note: String
+        let result: CheckJSON
+    }
+
+    let bank: String
+    let actors: [Actor]
+    let scenarios: [Scenario]
 }
 
 #if canImport(Glibc)

@@ -21,8 +21,8 @@ package struct Lint: ParsableCommand {
     @Argument(help: "The policy file (JSON).")
     package var file: String
 
-    @Flag(help: "Print one JSON object: {file, valid, diagnostics: [{code, path, value, message, fix}]}.")
-    package var json = false
+    @OptionGroup var output: OutputOptions
+    var json: Bool { output.json }
 
     package init() {}
 
@@ -36,23 +36,7 @@ package struct Lint: ParsableCommand {
     static func report(file: String, diagnostics: [PolicyDiagnostic], json: Bool) -> (output: String, exitCode: Int32) {
         let unreadable = diagnostics.contains { $0.code == .unreadableFile || $0.code == .invalidJSON }
         let exitCode: Int32 = diagnostics.isEmpty ? 0 : (unreadable ? 2 : 1)
-        if json {
-            let items = diagnostics.map { diagnostic in
-                JSONText.object([
-                    ("code", JSONText.string(diagnostic.code.code)),
-                    ("path", JSONText.string(diagnostic.path)),
-                    ("value", diagnostic.value.map(JSONText.string) ?? "null"),
-                    ("message", JSONText.string(diagnostic.message)),
-                    ("fix", diagnostic.fix.map(JSONText.string) ?? "null"),
-                ])
-            }
-            let output = JSONText.object([
-                ("file", JSONText.string(file)),
-                ("valid", diagnostics.isEmpty ? "true" : "false"),
-                ("diagnostics", "[" + items.joined(separator: ",") + "]"),
-            ])
-            return (output, exitCode)
-        }
+        if json { return (JSONOutput.encode(LintJSON(file: file, diagnostics: diagnostics)), exitCode) }
         guard !diagnostics.isEmpty else { return ("\(file): valid", 0) }
         var lines = ["\(file): \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s")"]
         for diagnostic in diagnostics {
@@ -63,5 +47,29 @@ package struct Lint: ParsableCommand {
             if let fix = diagnostic.fix { lines.append("    fix: \(fix)") }
         }
         return (lines.joined(separator: "\n"), exitCode)
+    }
+}
+
+/// `cors lint --json`: the file, whether it is valid, and every problem.
+struct LintJSON: Encodable {
+    struct Diagnostic: Encodable {
+        let code: String
+        let path: String
+        let value: OrNull<String>
+        let message: String
+        let fix: OrNull<String>
+    }
+
+    let file: String
+    let valid: Bool
+    let diagnostics: [Diagnostic]
+
+    init(file: String, diagnostics: [PolicyDiagnostic]) {
+        self.file = file
+        valid = diagnostics.isEmpty
+        self.diagnostics = diagnostics.map {
+            Diagnostic(
+                code: $0.code.code, path: $0.path, value: OrNull($0.value), message: $0.message, fix: OrNull($0.fix))
+        }
     }
 }

@@ -71,8 +71,8 @@ package struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Timeouts and limits")
     var limits: ServeLimits
 
-    @Flag(help: "Print the startup line as one JSON object.")
-    var json = false
+    @OptionGroup var output: OutputOptions
+    var json: Bool { output.json }
 
     package init() {}
 
@@ -127,9 +127,8 @@ package struct Serve: AsyncParsableCommand {
             let url = "http://\(shown):\(bound)"
             if json {
                 print(
-                    JSONText.object([
-                        ("listening", JSONText.string(url)), ("upstream", upstream.map(JSONText.string) ?? "null"),
-                        ("policy", JSONText.string(policy)),
+                    JSONOutput.encode([
+                        "listening": OrNull(url), "upstream": OrNull(upstream), "policy": OrNull(policy),
                     ]))
             } else {
                 print(

@@ -1,4 +1,5 @@
 import CORSCore
+import CORSGateway
 import HTTPTypes
 
 /// A ``TraceStep`` in English, as `cors check` prints it and as its JSON `steps` hold it: what kind of step, whether
@@ -12,6 +13,19 @@ struct TraceText: Encodable, Equatable {
     let passed: Bool?
     let text: String
     let lines: [String]
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, passed, text, lines
+    }
+
+    /// `passed` is written as `null` for steps that are not checks.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(OrNull(passed), forKey: .passed)
+        try container.encode(text, forKey: .text)
+        try container.encode(lines, forKey: .lines)
+    }
 
     private init(_ kind: Kind, passed: Bool? = nil, _ text: String, lines: [String] = []) {
         self.kind = kind

@@ -1,4 +1,3 @@
-import CORSCore
 package import Hummingbird
 import NIOCore
 
@@ -8,15 +7,21 @@ package enum EchoResponder {
     package static func respond(to request: Request, context: GatewayContext) async throws -> Response {
         var bodyBytes = 0
         for try await buffer in request.body { bodyBytes += buffer.readableBytes }
-        let headers = request.headers.map {
-            JSONText.object([("name", JSONText.string($0.name.rawName)), ("value", JSONText.string($0.value))])
-        }
-        let json = JSONText.object([
-            ("method", JSONText.string(request.method.rawValue)), ("path", JSONText.string(request.uri.path)),
-            ("query", request.uri.query.map(JSONText.string) ?? "null"), ("headers", JSONText.array(headers)),
-            ("bodyBytes", String(bodyBytes)),
-        ])
+        let json = JSONOutput.encode(
+            Echo(
+                method: request.method.rawValue, path: request.uri.path, query: OrNull(request.uri.query),
+                headers: request.headers.map { FieldJSON(name: $0.name.rawName, value: $0.value) }, bodyBytes: bodyBytes
+            ))
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
     }
+}
+
+/// What the echo service answers: the request as the gateway received it.
+private struct Echo: Encodable {
+    let method: String
+    let path: String
+    let query: OrNull<String>
+    let headers: [FieldJSON]
+    let bodyBytes: Int
 }

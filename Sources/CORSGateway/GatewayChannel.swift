@@ -63,7 +63,7 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     /// the connection.
     static func refuse(_ error: HTTP1Error, outbound: NIOAsyncChannelOutboundWriter<HTTPResponsePart>) async throws {
         var body = ByteBuffer()
-        body.writeString(#"{"error":"\#(error.code)","message":"\#(error.description)"}"#)
+        body.writeString(JSONOutput.encode(["error": error.code, "message": error.description]))
         let head = HTTPResponse(
             status: .init(code: error.status),
             headerFields: [

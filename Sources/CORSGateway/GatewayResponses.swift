@@ -11,7 +11,7 @@ enum GatewayResponses {
         if close { fields[.connection] = "close" }
         return Response(
             status: .init(code: status), headers: fields,
-            body: .init(byteBuffer: ByteBuffer(string: #"{"error":"\#(code)","message":"\#(message)"}"#)))
+            body: .init(byteBuffer: ByteBuffer(string: JSONOutput.encode(["error": code, "message": message]))))
     }
 
     /// A request the gateway cannot read to the end; the connection closes after the answer.

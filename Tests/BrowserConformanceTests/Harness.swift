@@ -1,6 +1,7 @@
 import CORSClient
 import CORSCore
 import CORSTestSupport
+import Foundation
 import HTTPTypes
 import Synchronization
 
@@ -80,17 +81,16 @@ final class Harness: Sendable {
 
     /// The page that runs `batch` with `fetch` and writes what it could read into `<pre id="out">`.
     static func page(for batch: [ConformanceCase], path: (ConformanceCase) -> String) -> String {
-        let entries = batch.map { item -> String in
-            let headers = JSONText.array(
-                item.headers.map { JSONText.array([JSONText.string($0.0), JSONText.string($0.1)]) })
-            return JSONText.array([
-                String(item.id), JSONText.string(item.target + path(item)), JSONText.string(item.method), headers,
-                JSONText.string(item.credentials.rawValue), String(item.repeats),
-            ])
+        let entries: [[Any]] = batch.map { item in
+            [
+                item.id, item.target + path(item), item.method, item.headers.map { [$0.0, $0.1] },
+                item.credentials.rawValue, item.repeats,
+            ]
         }
+        let cases = String(decoding: try! JSONSerialization.data(withJSONObject: entries), as: UTF8.self)
         return """
             <!doctype html><html><body><pre id="out">pending</pre><script>
-            const cases = \(JSONText.array(entries));
+            const cases = \(cases);
             (async () => {
               const results = {};
               for (const [id, url, method, headers, credentials, repeats] of cases) {

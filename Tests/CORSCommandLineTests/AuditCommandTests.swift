@@ -35,20 +35,24 @@ struct AuditCommandTests {
         #expect(
             text.output.contains("[HIGH] reflects-any-origin — from https://cors-audit-evil.example, with credentials"))
         let json = try await Self.run([url, "--origin", "https://app.example.com", "--json"])
-        #expect(
-            json.output.hasPrefix(
-                #"{"target":"\#(url)","error":null,"findings":[{"id":"reflects-any-origin","severity":"high""#))
-        let sarif = try await Self.run([url, "--sarif"])
-        #expect(
-            sarif.output.contains(#""version":"2.1.0""#)
-                && sarif.output.contains(#""ruleId":"reflects-any-origin","level":"error""#))
+        let document = try #require(jsonObject(json.output))
+        #expect(document["target"] as? String == url && document["error"] is NSNull)
+        let finding = try #require((document["findings"] as? [[String: Any]])?.first)
+        #expect(finding["id"] as? String == "reflects-any-origin" && finding["severity"] as? String == "high")
+        let sarif = try #require(jsonObject(try await Self.run([url, "--sarif"]).output))
+        #expect(sarif["version"] as? String == "2.1.0")
+        #expect(sarif["$schema"] as? String == "https://json.schemastore.org/sarif-2.1.0.json")
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let result = try #require((run["results"] as? [[String: Any]])?.first)
+        #expect(result["ruleId"] as? String == "reflects-any-origin" && result["level"] as? String == "error")
         #expect(try await Self.run([url, "--fail-on", "high"]).exitCode == 1)
 
         let list = NSTemporaryDirectory() + "targets-\(UUID().uuidString).txt"
         try "# targets\n\(url)\n\nhttp://127.0.0.1:1/\n".write(toFile: list, atomically: true, encoding: .utf8)
         let many = try await Self.run(["--targets", list, "--json", "--timeout", "1"])
         #expect(many.exitCode == 2, "one target could not be audited")
-        #expect(many.output.hasPrefix(#"{"targets":[{"target":"\#(url)""#))
+        let targets = try #require(jsonObject(many.output)?["targets"] as? [[String: Any]])
+        #expect(targets.map { $0["target"] as? String } == [url, "http://127.0.0.1:1/"])
         try await server.shutdown()
     }
 

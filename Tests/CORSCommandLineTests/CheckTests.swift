@@ -1,6 +1,7 @@
 import ArgumentParser
 import CORSCore
 import CORSTestSupport
+import Foundation
 import Testing
 
 @testable import CORSCommandLine
@@ -49,12 +50,13 @@ struct CheckTests {
             [server.origin + path, "--origin", CatalogueServer.pageOrigin, "--json"] + arguments)
         try await server.shutdown()
         #expect(exitCode == (expected == nil ? 0 : 1))
-        #expect(output.hasPrefix("{\"allowed\":\(expected == nil)"))
         #expect(!output.contains("\n"), "one JSON object")
+        let object = try #require(jsonObject(output))
+        #expect(object["allowed"] as? Bool == (expected == nil))
         if let expected {
-            #expect(output.contains("\"failure\":{\"id\":\"\(expected.code)\""))
+            #expect((object["failure"] as? [String: Any])?["id"] as? String == expected.code)
         } else {
-            #expect(output.contains("\"failure\":null"))
+            #expect(object["failure"] is NSNull)
         }
     }
 
@@ -66,14 +68,18 @@ struct CheckTests {
                 "--json",
             ])
         try await server.shutdown()
-        for key in [
-            "\"allowed\":true", "\"preflight\":{\"sent\":true,\"request\":{\"method\":\"OPTIONS\"",
-            "\"response\":{\"status\":200",
-            "\"exposedHeaders\":[\"content-length\",\"content-type\",\"x-total-count\"]",
-            "\"failure\":null", "\"steps\":[{\"kind\":\"note\"",
-        ] {
-            #expect(output.contains(key), "\(key)")
-        }
+        let object = try #require(jsonObject(output))
+        #expect(object["allowed"] as? Bool == true && object["type"] as? String == "cors")
+        let preflight = try #require(object["preflight"] as? [String: Any])
+        #expect(preflight["sent"] as? Bool == true)
+        #expect((preflight["request"] as? [String: Any])?["method"] as? String == "OPTIONS")
+        #expect((object["response"] as? [String: Any])?["status"] as? Int == 200)
+        #expect(object["exposedHeaders"] as? [String] == ["content-length", "content-type", "x-total-count"])
+        #expect(object["failure"] is NSNull)
+        #expect((object["requests"] as? [Any])?.count == 2)
+        let steps = try #require(object["steps"] as? [[String: Any]])
+        #expect(steps.first?["kind"] as? String == "note" && steps.first?["passed"] is NSNull)
+        #expect(steps.contains { $0["kind"] as? String == "check" && $0["passed"] as? Bool == true })
     }
 
     @Test func humanOutputShowsTheConversationAndTheFix() async throws {

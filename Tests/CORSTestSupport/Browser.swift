@@ -1,5 +1,6 @@
 public import CORSClient
 public import CORSCore
+import Foundation
 import HTTPTypes
 
 /// Fetches `url` as a page on `origin` would, with a fresh browser model (no cached preflights).
@@ -29,4 +30,12 @@ extension CORSClient.Outcome {
     public func received(_ name: String) -> [String] {
         result.exchanges.last { !$0.request.isPreflight }?.response?.headerFields[values: HTTPField.Name(name)!] ?? []
     }
+}
+
+/// `text` parsed as one JSON object, for tests that check a `--json` document's fields rather than its bytes.
+public func jsonObject(_ text: String) -> [String: any Sendable]? {
+    guard let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) else {
+        return nil
+    }
+    return object as? [String: any Sendable]
 }

@@ -8,14 +8,33 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// A dependency of a target that only some products need: resolved and built only when one of `traits` is enabled,
+/// so that a package using only CORSCore downloads swift-http-types and nothing else.
+func product(_ name: String, _ package: String, for traits: Set<String>) -> Target.Dependency {
+    .product(name: name, package: package, condition: .when(traits: traits))
+}
+
+let client: Set<String> = ["Client", "CommandLine"]
+let hummingbird: Set<String> = ["Hummingbird", "CommandLine"]
+let vapor: Set<String> = ["Vapor"]
+let commandLine: Set<String> = ["CommandLine"]
+
 let package = Package(
     name: "swift-cors",
+    platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         .library(name: "CORSCore", targets: ["CORSCore"]),
         .library(name: "CORSClient", targets: ["CORSClient"]),
         .library(name: "CORSHummingbird", targets: ["CORSHummingbird"]),
         .library(name: "CORSVapor", targets: ["CORSVapor"]),
         .executable(name: "cors", targets: ["cors"]),
+    ],
+    traits: [
+        .trait(name: "Hummingbird", description: "CORSHummingbird: the middlewares for Hummingbird 2."),
+        .trait(name: "Vapor", description: "CORSVapor: the middlewares for Vapor 4."),
+        .trait(name: "Client", description: "CORSClient: the browser model over AsyncHTTPClient."),
+        .trait(name: "CommandLine", description: "The `cors` command and its gateway."),
+        .default(enabledTraits: ["Hummingbird", "Vapor", "Client", "CommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -29,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // `swift package generate-documentation` (scripts/docs.sh); no target uses it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -39,8 +60,8 @@ let package = Package(
         .target(
             name: "HTTP1Wire",
             dependencies: [
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                product("HTTPTypes", "swift-http-types", for: commandLine),
+                product("NIOCore", "swift-nio", for: commandLine),
             ],
             swiftSettings: strictSettings
         ),
@@ -48,9 +69,9 @@ let package = Package(
             name: "CORSClient",
             dependencies: [
                 "CORSCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                product("AsyncHTTPClient", "async-http-client", for: client),
+                product("NIOCore", "swift-nio", for: client),
+                product("NIOHTTP1", "swift-nio", for: client),
             ],
             swiftSettings: strictSettings
         ),
@@ -58,8 +79,8 @@ let package = Package(
             name: "CORSHummingbird",
             dependencies: [
                 "CORSCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                product("Hummingbird", "hummingbird", for: hummingbird),
+                product("Logging", "swift-log", for: hummingbird),
             ],
             swiftSettings: strictSettings
         ),
@@ -67,9 +88,9 @@ let package = Package(
             name: "CORSVapor",
             dependencies: [
                 "CORSCore",
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
-                .product(name: "Logging", package: "swift-log"),
+                product("Vapor", "vapor", for: vapor),
+                product("NIOHTTPTypesHTTP1", "swift-nio-extras", for: vapor),
+                product("Logging", "swift-log", for: vapor),
             ],
             swiftSettings: strictSettings
         ),
@@ -77,16 +98,15 @@ let package = Package(
             name: "CORSGateway",
             dependencies: [
                 "CORSCore", "CORSHummingbird", "HTTP1Wire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                product("NIOCore", "swift-nio", for: commandLine),
+                product("NIOPosix", "swift-nio", for: commandLine),
+                product("NIOSSL", "swift-nio-ssl", for: commandLine),
+                product("NIOHTTPTypes", "swift-nio-extras", for: commandLine),
+                product("HummingbirdCore", "hummingbird", for: commandLine),
+                product("Hummingbird", "hummingbird", for: commandLine),
+                product("ServiceLifecycle", "swift-service-lifecycle", for: commandLine),
+                product("UnixSignals", "swift-service-lifecycle", for: commandLine),
+                product("Logging", "swift-log", for: commandLine),
             ],
             swiftSettings: strictSettings
         ),
@@ -94,10 +114,10 @@ let package = Package(
             name: "CORSAudit",
             dependencies: [
                 "CORSCore", "CORSClient",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                product("HTTPTypes", "swift-http-types", for: commandLine),
+                product("AsyncHTTPClient", "async-http-client", for: commandLine),
+                product("NIOCore", "swift-nio", for: commandLine),
+                product("NIOHTTP1", "swift-nio", for: commandLine),
             ],
             swiftSettings: strictSettings
         ),
@@ -105,21 +125,26 @@ let package = Package(
             name: "CORSCommandLine",
             dependencies: [
                 "CORSCore", "CORSClient", "CORSGateway", "CORSAudit", "CORSHummingbird", "HTTP1Wire",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                product("ArgumentParser", "swift-argument-parser", for: commandLine),
+                product("ServiceLifecycle", "swift-service-lifecycle", for: commandLine),
+                product("UnixSignals", "swift-service-lifecycle", for: commandLine),
+                product("NIOCore", "swift-nio", for: commandLine),
+                product("HTTPTypes", "swift-http-types", for: commandLine),
+                product("Hummingbird", "hummingbird", for: commandLine),
+                product("Logging", "swift-log", for: commandLine),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "cors", dependencies: ["CORSCommandLine"], swiftSettings: strictSettings),
         .executableTarget(
             name: "cors-example-hummingbird",
-            dependencies: ["CORSCore", "CORSHummingbird", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["CORSCore", "CORSHummingbird", product("Hummingbird", "hummingbird", for: hummingbird)],
             path: "examples/hummingbird-app"
+        ),
+        .executableTarget(
+            name: "cors-example-vapor",
+            dependencies: ["CORSCore", "CORSVapor", product("Vapor", "vapor", for: vapor)],
+            path: "examples/vapor-app"
         ),
         .target(
             name: "CORSTestSupport",

@@ -4,7 +4,7 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
-/// Fetches as a browser would: every request, preflight and redirect hop goes through ``BrowserFetch``, and the
+/// Fetches as a browser would: every request, preflight and redirect hop goes through `BrowserFetch`, and the
 /// answer says what script on the page could read and why.
 ///
 /// Usable as a test client for a server's CORS: `try await client.fetch(request).result.isReadable`.
@@ -37,6 +37,7 @@ public final class CORSClient: Sendable {
     /// - Parameters:
     ///   - profile: the engine whose behaviour to follow.
     ///   - cache: the preflight cache; share one between clients to model one browser.
+    ///   - cookies: the cookies sent with credentialed requests and stored from their responses.
     ///   - timeoutSeconds: the limit for each request sent (and, up to 10 s, for connecting).
     ///   - maximumBodyBytes: the most body bytes kept from a readable response.
     public init(

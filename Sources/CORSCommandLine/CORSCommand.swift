@@ -17,7 +17,10 @@ package struct CORSCommand: AsyncParsableCommand {
               }
 
             Try `cors lint examples/policy.json`, or `cors check URL --origin ORIGIN`.
+
+            Shell completions: `cors --generate-completion-script bash|zsh|fish` (see the README).
             """,
+        version: corsVersion,
         subcommands: [Demo.self, Check.self, Audit.self, Lint.self, Serve.self]
     )
 

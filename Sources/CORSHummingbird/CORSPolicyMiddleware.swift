@@ -2,7 +2,7 @@ public import CORSCore
 public import Hummingbird
 public import Logging
 
-/// Applies a ``CORSPolicy`` in a Hummingbird 2 router.
+/// Applies a `CORSPolicy` in a Hummingbird 2 router.
 ///
 /// Add it to the **router**, before any route, so that it sees every request — preflights to paths or methods with
 /// no route included (group middleware never sees those: Hummingbird answers them 404 first):

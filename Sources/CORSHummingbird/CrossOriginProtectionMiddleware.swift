@@ -3,7 +3,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 
-/// Refuses state-changing requests that a browser sent from another origin (see ``CrossOriginProtection``).
+/// Refuses state-changing requests that a browser sent from another origin (see `CrossOriginProtection`).
 ///
 /// Add it after ``CORSPolicyMiddleware``: CORS answers preflights and decorates responses; this refuses forged
 /// `POST`s with a 403 before they reach a handler. An origin CORS lets *read* is not trusted to *change state*

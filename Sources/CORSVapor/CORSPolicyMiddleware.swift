@@ -5,7 +5,7 @@ import NIOHTTP1
 import NIOHTTPTypesHTTP1
 public import Vapor
 
-/// Applies a ``CORSPolicy`` in a Vapor 4 application.
+/// Applies a `CORSPolicy` in a Vapor 4 application.
 ///
 /// Install it with ``Vapor/Application/useCORS(_:logger:logLevel:)``, which puts it at `.beginning` of the global
 /// middleware: before the `ErrorMiddleware` (so errors and 404s get CORS fields) and before any authentication (so

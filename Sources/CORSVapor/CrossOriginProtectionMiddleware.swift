@@ -5,7 +5,7 @@ import NIOHTTP1
 import NIOHTTPTypesHTTP1
 public import Vapor
 
-/// Refuses state-changing requests that a browser sent from another origin (see ``CrossOriginProtection``).
+/// Refuses state-changing requests that a browser sent from another origin (see `CrossOriginProtection`).
 ///
 /// Install it after ``CORSPolicyMiddleware`` (``Vapor/Application/useCrossOriginProtection(_:logger:logLevel:)`` puts it
 /// right after it): CORS answers preflights and decorates every response, this refuses forged `POST`s with a 403

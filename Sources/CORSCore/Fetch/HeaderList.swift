@@ -102,7 +102,7 @@ public enum HeaderList {
 
     /// The non-empty elements of the list named `name`: `nil` when absent, or a failure.
     ///
-    /// This is the allocating convenience over ``scan(_:in:limits:visit:)`` for code off the hot path.
+    /// It allocates an array of the elements: the engine itself scans lists in place.
     public static func values(
         _ name: HTTPField.Name,
         in fields: HTTPFields,

@@ -60,7 +60,7 @@ struct HostileClientTests {
                 try? await client.send([UInt8](repeating: 0x61, count: 1000))
                 try await Task.sleep(for: .milliseconds(25))
             }
-            #expect(await client.waitFor("\r\n\r\nbig"))
+            #expect(await client.waitFor("\r\n\r\nbig", seconds: 10))
             #expect(client.text.hasPrefix("HTTP/1.1 413 Payload Too Large\r\n"))
             #expect(client.text.contains("\r\nConnection: close\r\n"), "the rest of the body will not be read")
             #expect(await client.waitForClose())
@@ -130,11 +130,14 @@ struct HostileClientTests {
     /// Item 2: a request that waits for a busy upstream connection longer than the timeout gets 503
     /// `upstream-busy`, while the exchange holding it goes on.
     @Test func waitingForAConnectionHasADeadline() async throws {
+        let exchanges = Mutex(0)
         let upstream = try await rawUpstream { socket, _ in
-            // A byte every 300 ms keeps the exchange alive for 3 s.
-            for byte in "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8 {
-                try await socket.send([byte])
-                try await Task.sleep(for: .milliseconds(75))
+            exchanges.withLock { $0 += 1 }
+            // A few bytes every 250 ms keep the exchange alive for about 3 s, never quiet for the 1 s timeout.
+            let response = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
+            for start in stride(from: 0, to: response.count, by: 4) {
+                try await socket.send(Array(response[start..<min(start + 4, response.count)]))
+                try await Task.sleep(for: .milliseconds(250))
             }
         }
         let limits = quickLimits {
@@ -144,12 +147,14 @@ struct HostileClientTests {
         try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: limits) { base in
             let first = try await RawSocket.connect(base)
             try await first.send("GET /slow HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(200))
+            // The second request is sent only once the first holds the one connection, however loaded the machine.
+            for _ in 0..<500 where exchanges.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(exchanges.withLock { $0 } == 1)
             let second = try await RawSocket.connect(base)
             try await second.send("GET /slow HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
             #expect(await second.waitFor(#""error":"upstream-busy""#))
             #expect(second.text.hasPrefix("HTTP/1.1 503 "))
-            #expect(await first.waitFor("\r\n\r\nok", seconds: 6), "the exchange that held the connection finished")
+            #expect(await first.waitFor("\r\n\r\nok", seconds: 10), "the exchange that held the connection finished")
         }
         try await upstream.shutdown()
     }

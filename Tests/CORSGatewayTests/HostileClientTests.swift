@@ -133,16 +133,17 @@ struct HostileClientTests {
         let exchanges = Mutex(0)
         let upstream = try await rawUpstream { socket, _ in
             exchanges.withLock { $0 += 1 }
-            // A few bytes every 250 ms keep the exchange alive for about 3 s, never quiet for the 1 s timeout.
+            // Two bytes every 150 ms keep the exchange alive for about 3 s, never quiet for the 2 s timeout even
+            // when the machine is busy with other tests.
             let response = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
-            for start in stride(from: 0, to: response.count, by: 4) {
-                try await socket.send(Array(response[start..<min(start + 4, response.count)]))
-                try await Task.sleep(for: .milliseconds(250))
+            for start in stride(from: 0, to: response.count, by: 2) {
+                try await socket.send(Array(response[start..<min(start + 2, response.count)]))
+                try await Task.sleep(for: .milliseconds(150))
             }
         }
         let limits = quickLimits {
             $0.upstreamConnections = 1
-            $0.upstreamTimeout = .seconds(1)
+            $0.upstreamTimeout = .seconds(2)
         }
         try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: limits) { base in
             let first = try await RawSocket.connect(base)
@@ -154,7 +155,9 @@ struct HostileClientTests {
             try await second.send("GET /slow HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
             #expect(await second.waitFor(#""error":"upstream-busy""#))
             #expect(second.text.hasPrefix("HTTP/1.1 503 "))
-            #expect(await first.waitFor("\r\n\r\nok", seconds: 10), "the exchange that held the connection finished")
+            #expect(
+                await first.waitFor("\r\n\r\nok", seconds: 10),
+                "the exchange that held the connection finished: \(first.text)")
         }
         try await upstream.shutdown()
     }

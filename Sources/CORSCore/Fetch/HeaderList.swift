@@ -52,7 +52,8 @@ public enum HeaderList {
         case stopped
     }
 
-    /// Calls `visit` with each non-empty element of the list named `name`, in order, without allocating.
+    /// Calls `visit` with the bytes of each non-empty element of the list named `name`, in order, without
+    /// allocating; the bytes are valid only during the call.
     ///
     /// `visit` returns `false` to stop early. Elements are validated before they are visited, so a visitor never sees
     /// a non-token; an invalid element found later still turns the outcome into ``Outcome/failure(_:)``.
@@ -60,42 +61,53 @@ public enum HeaderList {
         _ name: HTTPField.Name,
         in fields: HTTPFields,
         limits: Limits = .default,
-        visit: (Substring) -> Bool
+        visit: (UnsafeBufferPointer<UInt8>) -> Bool
     ) -> Outcome {
-        var totalBytes = 0
-        var lines = 0
-        var commas = 0
-        for field in fields where field.name == name {
-            lines += 1
-            let value = field.value.utf8
-            totalBytes += value.count
-            if totalBytes > limits.maximumBytes { return .failure(.tooLong) }
-            commas +=
-                value.withContiguousStorageIfAvailable { bytes in
-                    var count = 0
-                    for byte in bytes where byte == UInt8(ascii: ",") { count += 1 }
-                    return count
-                } ?? value.reduce(0) { $0 + ($1 == UInt8(ascii: ",") ? 1 : 0) }
-            if lines + commas > limits.maximumElements { return .failure(.tooManyElements) }
-        }
-        guard lines > 0 else { return .absent }
+        scan(lines: fields.lazy.filter { $0.name == name }, limits: limits, visit: visit)
+    }
 
+    /// ``scan(_:in:limits:visit:)`` over field lines already picked out (all of them with the list's name).
+    package static func scan(
+        lines: some Sequence<HTTPField>,
+        limits: Limits = .default,
+        visit: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Outcome {
+        // First the sizes alone, so that a hostile list costs one pass over bounded bytes.
+        var totalBytes = 0
         var elements = 0
-        for field in fields where field.name == name {
-            let value = field.value
-            var rest = value[...]
-            while true {
-                elements += 1
-                if elements > limits.maximumElements { return .failure(.tooManyElements) }
-                let comma = rest.utf8.firstIndex(of: UInt8(ascii: ","))
-                let element = ASCII.trimming(rest[..<(comma ?? rest.endIndex)], where: ASCII.isTabOrSpace)
-                if !element.isEmpty {
-                    guard ASCII.isToken(element.utf8) else { return .failure(.invalidElement(String(element))) }
-                    if !visit(element) { return .stopped }
-                }
-                guard let comma else { break }
-                rest = rest[rest.index(after: comma)...]
+        for field in lines {
+            let commas = field.withUnsafeBytesOfValue { value in
+                totalBytes += value.count
+                return totalBytes > limits.maximumBytes ? 0 : value.reduce(0) { $0 + ($1 == UInt8(ascii: ",") ? 1 : 0) }
             }
+            if totalBytes > limits.maximumBytes { return .failure(.tooLong) }
+            elements += 1 + commas
+            if elements > limits.maximumElements { return .failure(.tooManyElements) }
+        }
+        guard elements > 0 else { return .absent }
+
+        for field in lines {
+            let outcome = field.withUnsafeBytesOfValue { value -> Outcome? in
+                var start = 0
+                while start <= value.count {
+                    var end = start
+                    while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+                    var first = start
+                    var last = end
+                    while first < last, ASCII.isTabOrSpace(value[first]) { first += 1 }
+                    while last > first, ASCII.isTabOrSpace(value[last - 1]) { last -= 1 }
+                    if first < last {
+                        let element = UnsafeBufferPointer(rebasing: value[first..<last])
+                        guard element.allSatisfy(ASCII.isTokenByte) else {
+                            return .failure(.invalidElement(String(decoding: element, as: UTF8.self)))
+                        }
+                        if !visit(element) { return .stopped }
+                    }
+                    start = end + 1
+                }
+                return nil
+            }
+            if let outcome { return outcome }
         }
         return .parsed
     }
@@ -112,7 +124,7 @@ public enum HeaderList {
         switch scan(
             name, in: fields, limits: limits,
             visit: {
-                values.append(String($0)); return true
+                values.append(String(decoding: $0, as: UTF8.self)); return true
             })
         {
         case .absent: return nil

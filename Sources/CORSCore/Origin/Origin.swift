@@ -97,11 +97,20 @@ public struct Origin: Sendable, Hashable, CustomStringConvertible {
     ///
     /// https://url.spec.whatwg.org/#default-port
     public static func defaultPort(forScheme scheme: some StringProtocol) -> Int? {
-        switch scheme.utf8.count {
-        case 2: return scheme == "ws" ? 80 : nil
-        case 3: return scheme == "wss" ? 443 : (scheme == "ftp" ? 21 : nil)
-        case 4: return scheme == "http" ? 80 : nil
-        case 5: return scheme == "https" ? 443 : nil
+        defaultPort(forSchemeBytes: scheme.utf8)
+    }
+
+    /// The same, for a scheme's bytes: they are read as one big-endian number, so that no string is compared.
+    static func defaultPort(forSchemeBytes scheme: some Collection<UInt8>) -> Int? {
+        guard scheme.count <= 5 else { return nil }
+        var packed: UInt64 = 0
+        for byte in scheme { packed = packed << 8 | UInt64(byte) }
+        switch packed {
+        case 0x7773: return 80  // ws
+        case 0x77_7373: return 443  // wss
+        case 0x66_7470: return 21  // ftp
+        case 0x6874_7470: return 80  // http
+        case 0x68_7474_7073: return 443  // https
         default: return nil
         }
     }

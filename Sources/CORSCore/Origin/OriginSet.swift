@@ -8,96 +8,116 @@
 /// `net`. Redundant patterns are pruned at construction, so ``patterns`` is the smallest equivalent list.
 public struct OriginSet: Sendable {
     private struct Rule: Sendable {
-        var scheme: Substring
+        var scheme: [UInt8]
         var port: OriginPattern.PortRule
     }
 
     private struct Node: Sendable {
-        var children: [Substring: Int] = [:]
         /// Rules of patterns `scheme://*.<this node's domain>[:port]`.
         var subdomainRules: [Rule] = []
         /// Schemes of patterns `scheme://<this node's host>:*`.
-        var anyPortSchemes: [Substring] = []
+        var anyPortSchemes: [[UInt8]] = []
     }
 
     /// The patterns, without duplicates or patterns that another pattern covers.
     public let patterns: [OriginPattern]
     /// Whether the set holds `*`.
     public let allowsAll: Bool
-    private let exact: Set<Substring>
+    private let exact: ByteTable<Void>
     private let nodes: [Node]
+    /// The trie's edges: the child of node `scope` along a label.
+    private let children: ByteTable<Int>
 
     /// Compiles `patterns`, pruning duplicates and patterns subsumed by another.
     public init(_ patterns: some Sequence<OriginPattern>) {
         let pruned = Self.prune(Array(patterns))
         self.patterns = pruned
         allowsAll = pruned.contains(.all)
-        var exact: Set<Substring> = []
+        var exact: [(scope: Int, key: String.UTF8View, value: Void)] = []
         var nodes = [Node()]
+        var children: [Edge: Int] = [:]
         for pattern in pruned {
             switch pattern.kind {
             case .all:
                 break
             case .host(_, _, .exact):
-                exact.insert(Substring(pattern.serialization))
+                exact.append((0, pattern.serialization.utf8, ()))
             case .host(let scheme, let host, .any):
-                let node = Self.insert(host.serialization, into: &nodes)
-                nodes[node].anyPortSchemes.append(Substring(scheme))
+                let node = Self.insert(host.serialization, into: &nodes, children: &children)
+                nodes[node].anyPortSchemes.append(Array(scheme.utf8))
             case .subdomains(let scheme, let domain, let port):
-                let node = Self.insert(domain, into: &nodes)
-                nodes[node].subdomainRules.append(Rule(scheme: Substring(scheme), port: port))
+                let node = Self.insert(domain, into: &nodes, children: &children)
+                nodes[node].subdomainRules.append(Rule(scheme: Array(scheme.utf8), port: port))
             }
         }
-        self.exact = exact
+        self.exact = ByteTable(exact)
         self.nodes = nodes
+        self.children = ByteTable(children.map { (scope: $0.key.parent, key: $0.key.label.utf8, value: $0.value) })
+    }
+
+    private struct Edge: Hashable {
+        var parent: Int
+        var label: Substring
     }
 
     /// Whether `origin` is in the set. Opaque origins never are.
     public func contains(_ origin: Origin) -> Bool {
         guard !origin.isOpaque else { return false }
-        let serialization = origin.serialization
-        guard let parsed = SerializedOrigin(serialization[...]) else { return false }
-        return contains(parsed)
+        return contains(headerValue: origin.serialization)
     }
 
     /// Whether the `Origin` header value `value` names an origin in the set, without allocating.
     ///
     /// Values a browser would not send (non-canonical serializations, `null`, several origins) are not in any set.
     public func contains(headerValue value: some StringProtocol) -> Bool {
-        guard let parsed = SerializedOrigin(Substring(value)) else { return false }
-        return contains(parsed)
+        SerializedOrigin.parse(value) { parsed in
+            guard let parsed else { return false }
+            return allowsAll || exact.value(UnsafeRawBufferPointer(parsed.bytes)) != nil || matchesWildcard(parsed)
+        }
     }
 
-    func contains(_ origin: SerializedOrigin) -> Bool {
-        if allowsAll || exact.contains(origin.value) { return true }
-        guard nodes.count > 1 else { return false }
+    /// Whether the set has patterns with a wildcard (`*` itself aside).
+    var hasWildcardPatterns: Bool { nodes.count > 1 }
+
+    /// Whether `value` is matched by a pattern with a wildcard (exact origins and `*` are left to the caller).
+    func wildcardPatternsMatch(headerValue value: some StringProtocol) -> Bool {
+        guard hasWildcardPatterns else { return false }
+        return SerializedOrigin.parse(value) { $0.map(matchesWildcard) ?? false }
+    }
+
+    /// Follows the origin's host labels from the right, one trie node per label.
+    private func matchesWildcard(_ origin: SerializedOrigin) -> Bool {
+        guard hasWildcardPatterns else { return false }
+        let host = origin.host
+        let scheme = origin.scheme
         let port = origin.effectivePort
         var node = 0
-        var remaining = origin.host
+        var end = host.count
         while true {
-            let dot = remaining.lastIndex(of: ".")
-            let label = dot.map { remaining[remaining.index(after: $0)...] } ?? remaining
-            guard let child = nodes[node].children[label] else { return false }
+            var start = end
+            while start > 0, host[start - 1] != UInt8(ascii: ".") { start -= 1 }
+            let label = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: host[start..<end]))
+            guard let child = children.value(scope: node, label) else { return false }
             node = child
-            guard let dot else {
-                return nodes[node].anyPortSchemes.contains(origin.scheme)
+            guard start > 0 else {
+                return nodes[node].anyPortSchemes.contains { $0.elementsEqual(scheme) }
             }
-            remaining = remaining[..<dot]
+            end = start - 1
             for rule in nodes[node].subdomainRules
-            where rule.scheme == origin.scheme && OriginPattern.port(rule.port, matches: port) {
+            where rule.scheme.elementsEqual(scheme) && OriginPattern.port(rule.port, matches: port) {
                 return true
             }
         }
     }
 
-    private static func insert(_ host: String, into nodes: inout [Node]) -> Int {
+    private static func insert(_ host: String, into nodes: inout [Node], children: inout [Edge: Int]) -> Int {
         var node = 0
         for label in host.split(separator: ".", omittingEmptySubsequences: false).reversed() {
-            if let child = nodes[node].children[label] {
+            if let child = children[Edge(parent: node, label: label)] {
                 node = child
             } else {
                 nodes.append(Node())
-                nodes[node].children[label] = nodes.count - 1
+                children[Edge(parent: node, label: label)] = nodes.count - 1
                 node = nodes.count - 1
             }
         }

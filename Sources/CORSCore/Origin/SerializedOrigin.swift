@@ -13,56 +13,80 @@ struct SerializedOrigin {
 
     enum HostKind { case domain, ipv4, ipv6 }
 
-    let value: Substring
-    let scheme: Substring
-    let host: Substring
+    /// The header value's bytes; valid only inside the closure of ``parse(_:_:)``, which is why a parsed origin is
+    /// never stored.
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let schemeEnd: Int
+    private let hostStart: Int
+    private let hostEnd: Int
     let hostKind: HostKind
     /// The explicit port; never the scheme's default.
     let port: Int?
 
+    var scheme: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[..<schemeEnd]) }
+    var host: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd]) }
+
     /// The port a connection to this origin uses.
     var effectivePort: Int? {
-        port ?? Origin.defaultPort(forScheme: scheme)
+        port ?? Origin.defaultPort(forSchemeBytes: scheme)
     }
 
-    /// Parses a tuple origin's serialization; `null` and anything non-canonical give `nil`.
-    init?(_ value: Substring) {
-        let bytes = value.utf8
-        guard bytes.count <= Self.maximumLength, let first = bytes.first, ASCII.isAlpha(first), !ASCII.isUpper(first)
+    /// Parses `value` (a tuple origin's serialization) and hands the result to `body`: `nil` for `null` and anything
+    /// non-canonical. Nothing is copied unless `value` is not contiguous UTF-8.
+    static func parse<Result>(_ value: some StringProtocol, _ body: (SerializedOrigin?) -> Result) -> Result {
+        let utf8 = value.utf8
+        guard utf8.count <= maximumLength else { return body(nil) }
+        return utf8.withContiguousStorageIfAvailable { body(SerializedOrigin($0)) }
+            ?? Array(utf8).withUnsafeBufferPointer { body(SerializedOrigin($0)) }
+    }
+
+    /// Whether `value` is a canonical serialized origin.
+    static func isValid(_ value: some StringProtocol) -> Bool {
+        parse(value) { $0 != nil }
+    }
+
+    private init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let first = bytes.first, ASCII.isAlpha(first), !ASCII.isUpper(first) else { return nil }
+        var schemeEnd = 1
+        while schemeEnd < bytes.count, Self.isSchemeByte(bytes[schemeEnd]) { schemeEnd += 1 }
+        guard schemeEnd + 3 <= bytes.count, bytes[schemeEnd] == UInt8(ascii: ":"),
+            bytes[schemeEnd + 1] == UInt8(ascii: "/"), bytes[schemeEnd + 2] == UInt8(ascii: "/")
         else { return nil }
-        guard let schemeEnd = bytes.firstIndex(where: { !Self.isSchemeByte($0) }),
-            bytes[schemeEnd...].starts(with: "://".utf8)
-        else { return nil }
-        let hostStart = bytes.index(schemeEnd, offsetBy: 3)
-        let hostEnd: Substring.UTF8View.Index
-        let kind: HostKind
-        if hostStart < bytes.endIndex, bytes[hostStart] == UInt8(ascii: "[") {
-            guard let close = bytes[hostStart...].firstIndex(of: UInt8(ascii: "]")) else { return nil }
-            hostEnd = bytes.index(after: close)
-            guard Self.isCanonicalIPv6(value[bytes.index(after: hostStart)..<close]) else { return nil }
-            kind = .ipv6
+        let hostStart = schemeEnd + 3
+        var hostEnd = hostStart
+        if hostStart < bytes.count, bytes[hostStart] == UInt8(ascii: "[") {
+            while hostEnd < bytes.count, bytes[hostEnd] != UInt8(ascii: "]") { hostEnd += 1 }
+            guard hostEnd < bytes.count else { return nil }
+            hostEnd += 1
+            let address = String(decoding: bytes[(hostStart + 1)..<(hostEnd - 1)], as: UTF8.self)
+            guard Self.isCanonicalIPv6(address[...]) else { return nil }
+            hostKind = .ipv6
         } else {
-            hostEnd = bytes[hostStart...].firstIndex(of: UInt8(ascii: ":")) ?? bytes.endIndex
-            guard let domainKind = Self.checkDomainOrIPv4(value[hostStart..<hostEnd]) else { return nil }
-            kind = domainKind
+            while hostEnd < bytes.count, bytes[hostEnd] != UInt8(ascii: ":") { hostEnd += 1 }
+            guard let kind = Self.checkDomainOrIPv4(UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd])) else {
+                return nil
+            }
+            hostKind = kind
         }
-        var port: Int?
-        if hostEnd < bytes.endIndex {
-            guard bytes[hostEnd] == UInt8(ascii: ":") else { return nil }
-            let digits = bytes[bytes.index(after: hostEnd)...]
-            guard (1...5).contains(digits.count), digits.first != UInt8(ascii: "0"),
-                digits.allSatisfy(ASCII.isDigit)
-            else { return nil }
-            let number = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-            guard number <= 65535 else { return nil }
-            port = number
+        self.bytes = bytes
+        self.schemeEnd = schemeEnd
+        self.hostStart = hostStart
+        self.hostEnd = hostEnd
+        guard hostEnd < bytes.count else {
+            port = nil
+            return
         }
-        self.value = value
-        self.scheme = value[..<schemeEnd]
-        self.host = value[hostStart..<hostEnd]
-        self.hostKind = kind
-        self.port = port
-        if let port, port == Origin.defaultPort(forScheme: scheme) { return nil }
+        guard bytes[hostEnd] == UInt8(ascii: ":") else { return nil }
+        let digits = bytes[(hostEnd + 1)...]
+        guard (1...5).contains(digits.count), digits.first != UInt8(ascii: "0"), digits.allSatisfy(ASCII.isDigit)
+        else { return nil }
+        let number = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        guard number <= 65535 else { return nil }
+        port = number
+        // A browser never writes the scheme's default port.
+        if number == Origin.defaultPort(forSchemeBytes: UnsafeBufferPointer(rebasing: bytes[..<schemeEnd])) {
+            return nil
+        }
     }
 
     /// RFC 3986 scheme bytes, lowercase only.
@@ -71,39 +95,52 @@ struct SerializedOrigin {
             || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
     }
 
-    /// A lowercase host byte: RFC 3986 unreserved and sub-delims, without `,` (the list separator).
+    /// A lowercase host byte: RFC 3986 unreserved and sub-delims, without `,` (the list separator): lowercase
+    /// letters, digits and `-._~!$&'()*+;=`, as one bit per byte below 128.
     static func isDomainByte(_ byte: UInt8) -> Bool {
-        if ASCII.isDigit(byte) || (ASCII.isAlpha(byte) && !ASCII.isUpper(byte)) { return true }
-        switch byte {
-        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
-            UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ";"), UInt8(ascii: "="):
-            return true
-        default:
-            return false
-        }
+        let low: UInt64 = 0x2BFF_6FD2_0000_0000
+        let high: UInt64 = 0x47FF_FFFE_8000_0000
+        return byte < 64 ? (low >> byte) & 1 == 1 : byte < 128 && (high >> (byte - 64)) & 1 == 1
     }
 
-    /// A domain with non-empty labels, or a canonical dotted-quad IPv4 address when the host ends in a number.
-    private static func checkDomainOrIPv4(_ host: Substring) -> HostKind? {
-        let bytes = host.utf8
-        guard !bytes.isEmpty, bytes.count <= 253, bytes.allSatisfy(isDomainByte) else { return nil }
+    /// A domain with non-empty labels, or a canonical dotted-quad IPv4 address when the host ends in a number; one
+    /// pass over the bytes.
+    private static func checkDomainOrIPv4(_ host: UnsafeBufferPointer<UInt8>) -> HostKind? {
+        guard !host.isEmpty, host.count <= 253 else { return nil }
         var labels = 0
-        var lastLabel = bytes[...]
         var isCanonicalQuad = true
-        for label in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
-            guard !label.isEmpty else { return nil }
-            labels += 1
-            lastLabel = label
-            let isOctet =
-                label.count <= 3 && label.allSatisfy(ASCII.isDigit)
-                && (label.count == 1 || label.first != UInt8(ascii: "0"))
-                && label.reduce(0, { $0 * 10 + Int($1 - UInt8(ascii: "0")) }) <= 255
-            isCanonicalQuad = isCanonicalQuad && isOctet
+        var labelStart = 0
+        var number = 0
+        var allDigits = true
+        for index in 0...host.count {
+            if index == host.count || host[index] == UInt8(ascii: ".") {
+                let length = index - labelStart
+                guard length > 0 else { return nil }
+                labels += 1
+                let isOctet =
+                    allDigits && length <= 3 && (length == 1 || host[labelStart] != UInt8(ascii: "0")) && number <= 255
+                isCanonicalQuad = isCanonicalQuad && isOctet
+                if index < host.count {
+                    labelStart = index + 1
+                    number = 0
+                    allDigits = true
+                }
+                continue
+            }
+            let byte = host[index]
+            guard isDomainByte(byte) else { return nil }
+            if ASCII.isDigit(byte) {
+                number = min(number * 10 + Int(byte &- UInt8(ascii: "0")), 1000)
+            } else {
+                allDigits = false
+            }
         }
+        // A last label `0x…` is a hexadecimal number to a URL parser (https://url.spec.whatwg.org/#ends-in-a-number-checker).
+        let lastLabel = host[labelStart...]
         let endsInNumber =
-            lastLabel.allSatisfy(ASCII.isDigit)
-            || (lastLabel.starts(with: "0x".utf8)
+            allDigits
+            || (lastLabel.count >= 2 && host[labelStart] == UInt8(ascii: "0")
+                && host[labelStart + 1] == UInt8(ascii: "x")
                 && lastLabel.dropFirst(2).allSatisfy { ASCII.hexValue($0) != nil })
         guard endsInNumber else { return .domain }
         return isCanonicalQuad && labels == 4 ? .ipv4 : nil
@@ -127,18 +164,26 @@ extension Origin {
             self = .opaque()
             return
         }
-        guard let parsed = SerializedOrigin(Substring(headerValue)) else { return nil }
+        let parts = SerializedOrigin.parse(headerValue) { parsed in
+            parsed.map {
+                (
+                    scheme: String(decoding: $0.scheme, as: UTF8.self), host: String(decoding: $0.host, as: UTF8.self),
+                    kind: $0.hostKind, port: $0.port
+                )
+            }
+        }
+        guard let parts else { return nil }
         let host: Origin.Host
-        switch parsed.hostKind {
+        switch parts.kind {
         case .domain:
-            host = .domain(String(parsed.host))
+            host = .domain(parts.host)
         case .ipv4:
-            guard let address = HostParser.parseIPv4(parsed.host) else { return nil }
+            guard let address = HostParser.parseIPv4(parts.host[...]) else { return nil }
             host = .ipv4(address)
         case .ipv6:
-            guard let pieces = HostParser.parseIPv6(parsed.host.dropFirst().dropLast()) else { return nil }
+            guard let pieces = HostParser.parseIPv6(parts.host.dropFirst().dropLast()) else { return nil }
             host = .ipv6(pieces)
         }
-        self.init(scheme: String(parsed.scheme), host: host, port: parsed.port)
+        self.init(scheme: parts.scheme, host: host, port: parts.port)
     }
 }

@@ -19,53 +19,86 @@ public struct CORSDecision: Sendable {
         case actual
     }
 
+    /// Why a request was refused, as found: an origin that matched nothing is only told apart as malformed or
+    /// not allowed when someone asks, so that refusing it never parses it.
+    private enum Refusal: Sendable {
+        case rejection(CORSRejection)
+        case unmatchedOrigin(String)
+    }
+
     public let kind: Kind
-    /// Why the request was refused; `nil` when it is allowed or not a CORS request.
-    public let rejection: CORSRejection?
+    private let refusal: Refusal?
     /// The `Vary` names the response must list.
     package let vary: VaryNames
-
-    let allowOrigin: HTTPField?
-    let allowMethods: HTTPField?
-    let allowHeaders: HTTPField?
-    let otherFields: [HTTPField]
-    let preflightStatus: HTTPResponse.Status
+    /// The CORS fields in the order they are written, then `vary`'s field: exactly the fields of a response that had
+    /// none, so that a preflight's answer or a fresh response can share it instead of building a list.
+    let answer: HTTPFields
+    /// The status of the immediate response: a preflight's (2xx, or 403 when refused), or 400.
+    let immediateStatus: UInt16
 
     init(
-        kind: Kind, rejection: CORSRejection? = nil, vary: VaryNames, allowOrigin: HTTPField? = nil,
-        allowMethods: HTTPField? = nil, allowHeaders: HTTPField? = nil, otherFields: [HTTPField] = [],
-        preflightStatus: HTTPResponse.Status = .forbidden
+        kind: Kind, rejection: CORSRejection? = nil, vary: VaryNames, answer: HTTPFields, preflightStatus: UInt16 = 403
     ) {
         self.kind = kind
-        self.rejection = rejection
+        refusal = rejection.map(Refusal.rejection)
         self.vary = vary
-        self.allowOrigin = allowOrigin
-        self.allowMethods = allowMethods
-        self.allowHeaders = allowHeaders
-        self.otherFields = otherFields
-        self.preflightStatus = preflightStatus
+        self.answer = answer
+        immediateStatus = rejection?.isAmbiguousPath == true ? 400 : preflightStatus
     }
+
+    /// A refusal of an `Origin` value that no exact origin and no pattern matched.
+    init(kind: Kind, unmatchedOrigin: String, vary: VaryNames) {
+        self.kind = kind
+        refusal = .unmatchedOrigin(unmatchedOrigin)
+        self.vary = vary
+        answer = vary.fieldsAlone
+        immediateStatus = 403
+    }
+
+    /// Why the request was refused; `nil` when it is allowed or not a CORS request.
+    public var rejection: CORSRejection? {
+        switch refusal {
+        case nil: nil
+        case .rejection(let rejection): rejection
+        case .unmatchedOrigin(let value):
+            value == "null" || SerializedOrigin.isValid(value) ? .originNotAllowed : .malformedOrigin
+        }
+    }
+
+    /// A response without fields for each status an immediate response can have, built once (an `HTTPResponse`
+    /// allocates storage for its status): 200 to 299 by `status - 200`, then 400 and 403.
+    private static let heads: [HTTPResponse] = (Array(200...299) + [400, 403]).map {
+        HTTPResponse(status: .init(code: $0))
+    }
+
+    private static func head(_ status: UInt16) -> HTTPResponse {
+        switch status {
+        case 400: heads[100]
+        case 403: heads[101]
+        default: heads[Int(status) - 200]
+        }
+    }
+
+    /// A refusal: no CORS field, only `Vary`.
+    init(kind: Kind, rejection: CORSRejection, vary: VaryNames) {
+        self.init(kind: kind, rejection: rejection, vary: vary, answer: vary.fieldsAlone)
+    }
+
+    /// The CORS fields of ``answer``, without `Vary`.
+    private var corsFields: HTTPFields.SubSequence { answer.dropLast(vary.isEmpty ? 0 : 1) }
 
     /// Whether the policy allows the request (always true for a request that is not CORS).
-    public var isAllowed: Bool { rejection == nil }
+    public var isAllowed: Bool { refusal == nil }
 
     /// The CORS response fields the decision adds (without `Vary`), in the order they are written.
-    public var headerFields: [HTTPField] {
-        [allowOrigin, allowMethods, allowHeaders].compactMap { $0 } + otherFields
-    }
+    public var headerFields: [HTTPField] { Array(corsFields) }
 
     /// The complete answer when the handler must not run: a preflight's success status and fields, or 403 with
     /// only `Vary`; 400 for a request whose path has no single meaning (``CORSRejection/ambiguousPath(_:)``).
     /// `nil` when the request goes on to the handler.
     public var immediateResponse: HTTPResponse? {
-        var response: HTTPResponse
-        if rejection?.isAmbiguousPath == true {
-            response = HTTPResponse(status: .badRequest)
-        } else if kind == .preflight {
-            response = HTTPResponse(status: preflightStatus)
-        } else {
-            return nil
-        }
+        guard kind == .preflight || immediateStatus == 400 else { return nil }
+        var response = Self.head(immediateStatus)
         apply(to: &response.headerFields)
         return response
     }
@@ -77,13 +110,14 @@ public struct CORSDecision: Sendable {
     /// decide (`Access-Control-Allow-Private-Network`, say). Every other field is kept, and `Vary` is appended to,
     /// never replaced.
     public func apply(to fields: inout HTTPFields) {
+        if fields.isEmpty {
+            fields = answer
+            return
+        }
         if fields.contains(where: { Self.isCORSResponseField($0.name) }) {
             fields = HTTPFields(fields.filter { !Self.isCORSResponseField($0.name) })
         }
-        if let allowOrigin { fields.append(allowOrigin) }
-        if let allowMethods { fields.append(allowMethods) }
-        if let allowHeaders { fields.append(allowHeaders) }
-        fields.append(contentsOf: otherFields)
+        fields.append(contentsOf: corsFields)
         vary.append(to: &fields)
     }
 

@@ -17,79 +17,102 @@ extension CORSPolicy {
     ///
     /// Work is bounded by the request's field count and by ``HeaderList/Limits``, never by a header's length.
     public func evaluate(_ request: HTTPRequest) -> CORSDecision {
-        let found = rules(forPath: (request.path ?? "/")[...])
-        var originCount = 0
-        var originValue: String?
-        var requestMethodCount = 0
-        var requestMethod: String?
-        for field in request.headerFields {
-            if field.name == .origin {
-                originCount += 1
-                if originValue == nil { originValue = field.value }
-            } else if field.name == .accessControlRequestMethod {
-                requestMethodCount += 1
-                if requestMethod == nil { requestMethod = field.value }
-            }
-        }
+        let fields = request.headerFields
+        let found = CORSRequestFields(fields)
+        let originCount = found.originCount
+        let originValue = found.origin.map { fields[$0].value }
+        let requestMethodCount = found.requestMethodCount
+        let requestMethodField = found.requestMethod.map { fields[$0] }
+        let requestHeaders = found.requestHeaders.map { fields[$0] }
 
         let isPreflight = originValue != nil && request.method == .options && requestMethodCount > 0
         let rules: CompiledRules
-        switch found {
+        switch routes.isEmpty ? .success(root) : self.rules(forPath: (request.path ?? "/")[...]) {
         case .success(let matched):
             rules = matched
         case .failure(let ambiguity):
-            guard originValue != nil else { return CORSDecision(kind: .notCORS, vary: .origin) }
+            guard originValue != nil else { return CORSDecision(kind: .notCORS, vary: .origin, answer: Self.notCORS) }
             return CORSDecision(
                 kind: isPreflight ? .preflight : .actual, rejection: .ambiguousPath(ambiguity),
                 vary: isPreflight ? .preflight : .origin)
         }
         guard let originValue else {
-            if let wildcard = rules.wildcardOriginField {
-                return CORSDecision(kind: .notCORS, vary: .none, allowOrigin: wildcard, otherFields: rules.actualFields)
+            guard let wildcard = rules.wildcardAnswers else {
+                return CORSDecision(kind: .notCORS, vary: .origin, answer: Self.notCORS)
             }
-            return CORSDecision(kind: .notCORS, vary: .origin)
+            return CORSDecision(kind: .notCORS, vary: .none, answer: wildcard.actual)
         }
-        let originVary: VaryNames = rules.wildcardOriginField == nil ? .origin : .none
-        let vary = isPreflight ? VaryNames.preflight : originVary
+        let vary = isPreflight ? VaryNames.preflight : rules.template.originVary
         let kind: CORSDecision.Kind = isPreflight ? .preflight : .actual
 
-        func reject(_ reason: CORSRejection) -> CORSDecision {
-            CORSDecision(kind: kind, rejection: reason, vary: vary)
-        }
-        if originCount > 1 { return reject(.multipleOrigins) }
-        let allowOrigin: HTTPField
-        if let wildcard = rules.wildcardOriginField {
-            allowOrigin = wildcard
+        if originCount > 1 { return CORSDecision(kind: kind, rejection: .multipleOrigins, vary: vary) }
+        // An exact origin is found by its bytes; anything else is parsed, then matched against the patterns.
+        let answers: OriginAnswers?
+        if let found = rules.wildcardAnswers ?? rules.exactOriginAnswers.value(originValue) {
+            answers = found
         } else {
-            guard let origin = SerializedOrigin(originValue[...]) else {
-                return reject(originValue == "null" ? .originNotAllowed : .malformedOrigin)
+            guard rules.origins.wildcardPatternsMatch(headerValue: originValue) else {
+                return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
             }
-            guard rules.origins.contains(origin) else { return reject(.originNotAllowed) }
-            allowOrigin = HTTPField(name: .accessControlAllowOrigin, value: originValue)
+            answers = nil
         }
+        // The request's own field, renamed: its value was checked when it was parsed and is shared, not copied.
+        let allowOrigin = answers?.allowOrigin ?? fields[found.origin!].renamed(.accessControlAllowOrigin)
         guard isPreflight else {
-            return CORSDecision(kind: .actual, vary: vary, allowOrigin: allowOrigin, otherFields: rules.actualFields)
+            return CORSDecision(
+                kind: .actual, vary: vary, answer: answers?.actual ?? rules.template.actual(allowOrigin: allowOrigin))
         }
 
-        guard requestMethodCount == 1, let requestMethod, let method = HTTPRequest.Method(requestMethod) else {
+        if let answers, requestMethodCount == 1, found.requestHeadersCount <= 1, let requestMethodField,
+            let answer = answers.memo.answer(method: requestMethodField, headers: requestHeaders)
+        {
+            return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
+        }
+        return evaluatePreflight(
+            rules: rules, fields: fields, found: found, allowOrigin: allowOrigin, answers: answers, vary: vary)
+    }
+
+    /// The method and header checks of a preflight from an allowed origin, in Fetch's order
+    /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch). An allowed answer that echoes the request is kept in
+    /// `answers`' memo when there are answers to keep it in.
+    private func evaluatePreflight(
+        rules: CompiledRules, fields: HTTPFields, found: CORSRequestFields, allowOrigin: HTTPField,
+        answers: OriginAnswers?, vary: VaryNames
+    ) -> CORSDecision {
+        func reject(_ reason: CORSRejection) -> CORSDecision {
+            CORSDecision(kind: .preflight, rejection: reason, vary: vary)
+        }
+        guard found.requestMethodCount == 1, let index = found.requestMethod,
+            let method = HTTPRequest.Method(fields[index].value)
+        else {
             return reject(.invalidRequestMethod)
         }
+        let requestMethod = fields[index]
         var allowMethods: HTTPField?
         if !method.isCORSSafelisted {
             guard !method.isForbidden, rules.allowsAllMethods || rules.methods.contains(method.rawValue) else {
                 return reject(.methodNotAllowed(method.rawValue))
             }
-            allowMethods = HTTPField(name: .accessControlAllowMethods, value: method.rawValue)
+            // The request's field renamed: a method token is already its own normalized echo.
+            allowMethods = requestMethod.renamed(.accessControlAllowMethods)
         }
 
-        var refused: Substring?
-        let outcome = HeaderList.scan(.accessControlRequestHeaders, in: request.headerFields) { name in
+        var refused: String?
+        func check(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
             guard rules.allows(headerName: name) else {
-                refused = name
+                refused = String(decoding: name, as: UTF8.self)
                 return false
             }
             return true
         }
+        // Browsers send one line; several are read as one list.
+        let onlyLine = found.requestHeadersCount == 1 ? found.requestHeaders.map { fields[$0] } : nil
+        let outcome =
+            if let onlyLine {
+                HeaderList.scan(lines: CollectionOfOne(onlyLine), visit: check)
+            } else {
+                HeaderList.scan(.accessControlRequestHeaders, in: fields, visit: check)
+            }
         var allowHeaders: HTTPField?
         switch outcome {
         case .absent:
@@ -97,48 +120,99 @@ extension CORSPolicy {
         case .failure(let failure):
             return reject(.invalidRequestHeaders(failure))
         case .stopped:
-            return reject(.headerNotAllowed(String(refused ?? "")))
+            return reject(.headerNotAllowed(refused ?? ""))
         case .parsed:
-            allowHeaders = HTTPField(name: .accessControlAllowHeaders, value: Self.echo(request.headerFields))
+            allowHeaders = Self.echo(onlyLine: onlyLine, of: fields)
         }
-        return CORSDecision(
-            kind: .preflight, vary: vary, allowOrigin: allowOrigin, allowMethods: allowMethods,
-            allowHeaders: allowHeaders, otherFields: rules.preflightFields, preflightStatus: rules.preflightStatus)
+        guard let answers, allowMethods != nil || allowHeaders != nil else {
+            let answer =
+                answers?.preflight
+                ?? rules.template.preflight(
+                    allowOrigin: allowOrigin, allowMethods: allowMethods, allowHeaders: allowHeaders)
+            return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
+        }
+        let answer = rules.template.preflight(
+            allowOrigin: allowOrigin, allowMethods: allowMethods, allowHeaders: allowHeaders)
+        // Only an echo of the line as sent is the same answer for the same bytes.
+        if found.requestHeadersCount == 0 || allowHeaders?.value == onlyLine?.value {
+            answers.memo.keep(answer, method: requestMethod, headers: onlyLine)
+        }
+        return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
     }
 
-    /// The requested header list, echoed: as sent when it is one clean line (what browsers send), otherwise
+    /// What a request without `Origin` gets when not every origin is allowed: `Vary: Origin` alone.
+    private static let notCORS = VaryNames.origin.fieldsAlone
+
+    /// The requested header list, echoed: the line as sent when it is one clean line (what browsers send), otherwise
     /// rebuilt from its elements (it has just been checked to be a list of allowed tokens).
-    private static func echo(_ fields: HTTPFields) -> String {
-        var lines = fields.lazy.filter { $0.name == .accessControlRequestHeaders }.makeIterator()
-        if let first = lines.next(), lines.next() == nil {
-            let bytes = first.value.utf8
-            let isClean =
+    private static func echo(onlyLine: HTTPField?, of fields: HTTPFields) -> HTTPField {
+        if let onlyLine {
+            let isClean = onlyLine.withUnsafeBytesOfValue { bytes in
                 bytes.first != UInt8(ascii: ",") && bytes.last != UInt8(ascii: ",")
-                && !bytes.contains(where: ASCII.isTabOrSpace)
-                && !first.value.contains(",,")
-            if isClean { return first.value }
+                    && !bytes.contains(where: ASCII.isTabOrSpace)
+                    && !zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: ",") && $1 == UInt8(ascii: ",") }
+            }
+            if isClean { return onlyLine.renamed(.accessControlAllowHeaders) }
         }
-        var names: [Substring] = []
+        var names: [String] = []
         _ = HeaderList.scan(.accessControlRequestHeaders, in: fields) { name in
-            names.append(name)
+            names.append(String(decoding: name, as: UTF8.self))
             return true
         }
-        return names.joined(separator: ",")
+        return HTTPField(name: .accessControlAllowHeaders, value: names.joined(separator: ","))
+    }
+}
+
+/// Where a request's CORS fields are: one pass over the names, nothing copied.
+private struct CORSRequestFields {
+    var origin: Int?
+    var originCount = 0
+    var requestMethod: Int?
+    var requestMethodCount = 0
+    var requestHeaders: Int?
+    var requestHeadersCount = 0
+
+    init(_ fields: HTTPFields) {
+        for index in 0..<fields.count {
+            let name = fields[index].name.canonicalName
+            switch name.utf8.count {
+            case 6 where name == "origin":
+                originCount += 1
+                if origin == nil { origin = index }
+            case 29 where name == "access-control-request-method":
+                requestMethodCount += 1
+                if requestMethod == nil { requestMethod = index }
+            case 30 where name == "access-control-request-headers":
+                requestHeadersCount += 1
+                if requestHeaders == nil { requestHeaders = index }
+            default:
+                continue
+            }
+        }
     }
 }
 
 extension CompiledRules {
     /// Whether a requested header name is allowed: listed (any case), or covered by `*` — which, as in Fetch, never
     /// covers `authorization` (https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name).
-    func allows(headerName name: Substring) -> Bool {
+    func allows(headerName name: UnsafeBufferPointer<UInt8>) -> Bool {
         var low = 0
         var high = headers.count
         while low < high {
             let middle = (low + high) / 2
-            let order = ASCII.compareLowercased(name.utf8, headers[middle].utf8)
+            let order = headers[middle].withUnsafeBufferPointer { ASCII.compareLowercased(name, $0) }
             if order == 0 { return true }
             if order > 0 { low = middle + 1 } else { high = middle }
         }
-        return allowsAllHeaders && !ASCII.equalsIgnoringCase(name.utf8, "authorization".utf8)
+        return allowsAllHeaders && !ASCII.equalsIgnoringCase(name, "authorization".utf8)
+    }
+}
+
+extension HTTPField {
+    /// The same value under another name.
+    fileprivate func renamed(_ name: HTTPField.Name) -> HTTPField {
+        var field = self
+        field.name = name
+        return field
     }
 }

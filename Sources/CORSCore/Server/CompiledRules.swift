@@ -1,27 +1,50 @@
 import HTTPTypes
 
 /// One validated set of CORS rules (the top level or one route), with its response fields precomputed so that
-/// evaluating a request allocates nothing that could have been built once.
-struct CompiledRules: Sendable {
+/// evaluating a request allocates nothing that could have been built once. A class, so that finding the rules for a
+/// request is one reference, not a copy of every field.
+final class CompiledRules: Sendable {
     let origins: OriginSet
-    let allowCredentials: Bool
     let allowsAllMethods: Bool
     /// Allowed non-safelisted methods, normalized, compared byte for byte.
     let methods: [String]
     let allowsAllHeaders: Bool
-    /// Allowed request-header names, lowercase, byte-sorted for binary search.
-    let headers: [String]
-    let exposesAllHeaders: Bool
-    let exposeHeaders: [String]
-    let maxAge: Int?
-    let preflightStatus: HTTPResponse.Status
+    /// Allowed request-header names as bytes, lowercase, sorted for binary search.
+    let headers: [[UInt8]]
+    /// A successful preflight's status (2xx).
+    let preflightStatus: UInt16
 
-    /// `Access-Control-Allow-Origin: *` when every origin is allowed (never with credentials).
-    let wildcardOriginField: HTTPField?
-    /// `Access-Control-Allow-Credentials` and `Access-Control-Expose-Headers` for actual responses.
-    let actualFields: [HTTPField]
-    /// `Access-Control-Allow-Credentials` and `Access-Control-Max-Age` for successful preflights.
-    let preflightFields: [HTTPField]
+    /// How the answers to an allowed origin are written.
+    let template: AnswerTemplate
+    /// The answers to every origin when the rules allow `*` (never with credentials).
+    let wildcardAnswers: OriginAnswers?
+    /// The answers to each exact allowed origin, keyed by its serialization. A request whose `Origin` is byte for
+    /// byte a key is allowed without being parsed: a key is a canonical serialization, so the value is one too.
+    let exactOriginAnswers: ByteTable<OriginAnswers>
+
+    init(
+        origins: OriginSet, allowsAllMethods: Bool, methods: [String], allowsAllHeaders: Bool, headers: [String],
+        preflightStatus: HTTPResponse.Status, template: AnswerTemplate
+    ) {
+        self.origins = origins
+        self.allowsAllMethods = allowsAllMethods
+        self.methods = methods
+        self.allowsAllHeaders = allowsAllHeaders
+        self.headers = headers.map { Array($0.utf8) }
+        self.preflightStatus = UInt16(preflightStatus.code)
+        self.template = template
+        wildcardAnswers =
+            origins.allowsAll
+            ? OriginAnswers(allowOrigin: HTTPField(name: .accessControlAllowOrigin, value: "*"), template: template)
+            : nil
+        var exact: [(scope: Int, key: String.UTF8View, value: OriginAnswers)] = []
+        for pattern in origins.patterns {
+            guard case .host(_, _, .exact) = pattern.kind else { continue }
+            let field = HTTPField(name: .accessControlAllowOrigin, value: pattern.serialization)
+            exact.append((0, pattern.serialization.utf8, OriginAnswers(allowOrigin: field, template: template)))
+        }
+        exactOriginAnswers = ByteTable(exact)
+    }
 
     /// Where a field's diagnostics point, and whether they should be reported here (a route does not repeat the
     /// problems of a field it inherits from the top level).
@@ -249,7 +272,6 @@ struct CompiledRules: Sendable {
 
         diagnostics += problems
         let origins = OriginSet(patterns)
-        let wildcardOriginField = origins.allowsAll ? HTTPField(name: .accessControlAllowOrigin, value: "*") : nil
         var actualFields: [HTTPField] = []
         var preflightFields: [HTTPField] = []
         if credentials {
@@ -267,12 +289,13 @@ struct CompiledRules: Sendable {
             preflightFields.append(HTTPField(name: .accessControlMaxAge, value: String(maxAge)))
         }
         return CompiledRules(
-            origins: origins, allowCredentials: credentials, allowsAllMethods: allowsAllMethods, methods: methods,
-            allowsAllHeaders: allowsAllHeaders, headers: headers, exposesAllHeaders: exposesAllHeaders,
-            exposeHeaders: exposeHeaders, maxAge: configuration.maxAge,
+            origins: origins, allowsAllMethods: allowsAllMethods, methods: methods, allowsAllHeaders: allowsAllHeaders,
+            headers: headers,
             preflightStatus: (200...299).contains(configuration.preflightSuccessStatus)
                 ? HTTPResponse.Status(code: configuration.preflightSuccessStatus) : .noContent,
-            wildcardOriginField: wildcardOriginField, actualFields: actualFields, preflightFields: preflightFields)
+            template: AnswerTemplate(
+                actualFields: actualFields, preflightFields: preflightFields,
+                originVary: origins.allowsAll ? .none : .origin))
     }
 
     private static func insecure(_ text: String) -> PolicyDiagnostic {

@@ -55,9 +55,16 @@ package struct VaryNames: Sendable, Hashable {
             }
         }
         guard missing != 0 else { return }
-        fields.append(HTTPField(name: .vary, value: Self.lines[Int(missing)]))
+        fields.append(contentsOf: Self.fields[Int(missing)])
     }
 
-    /// The `Vary` value for each of the sixteen combinations, built once.
-    private static let lines: [String] = (0..<16).map { VaryNames(rawValue: UInt8($0)).names.joined(separator: ", ") }
+    /// The fields of a response that has only this `Vary` field, shared rather than rebuilt for each response.
+    var fieldsAlone: HTTPFields { Self.fields[Int(rawValue)] }
+
+    /// The `Vary` field for each of the sixteen combinations, built once.
+    private static let fields: [HTTPFields] = (0..<16).map { (raw: Int) -> HTTPFields in
+        let names = VaryNames(rawValue: UInt8(raw))
+        return names.isEmpty
+            ? HTTPFields() : HTTPFields([HTTPField(name: .vary, value: names.names.joined(separator: ", "))])
+    }
 }

@@ -64,19 +64,13 @@ enum ASCII {
     }
 
     /// Compares `a` byte-lowercased with `b`, which must already be lowercase; the order is byte order.
-    static func compareLowercased<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Int {
-        var left = a.makeIterator()
-        var right = b.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return 0
-            case (nil, _): return -1
-            case (_, nil): return 1
-            case (let x?, let y?):
-                let lx = lowercased(x)
-                if lx != y { return lx < y ? -1 : 1 }
-            }
+    static func compareLowercased(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        for index in 0..<min(a.count, b.count) {
+            let x = lowercased(a[index])
+            let y = b[index]
+            if x != y { return x < y ? -1 : 1 }
         }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     /// Returns `bytes` without leading and trailing bytes that satisfy `isTrimmed`.

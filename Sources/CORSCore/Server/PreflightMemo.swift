@@ -1,0 +1,107 @@
+import HTTPTypes
+import Synchronization
+
+/// The last few allowed preflights of one origin, remembered with their complete answers.
+///
+/// A page asks the same preflight again and again (the same method and header list, byte for byte), and the answer
+/// echoes the request, so it cannot be built once at construction; it is built the first time instead and kept. A
+/// later preflight whose `Access-Control-Request-Method` and `Access-Control-Request-Headers` bytes equal a kept
+/// one's has the same decision, since nothing else a preflight sends changes it for this origin and these rules.
+///
+/// Bounded whatever clients send: ``capacity`` answers per origin, each for a request-headers line of at most
+/// ``longestLine`` bytes; once the slots are taken, other preflights are decided as usual. Slots are written once,
+/// so reading one is a single atomic load and readers never wait.
+final class PreflightMemo: Sendable {
+    /// An allowed preflight's request bytes and its answer.
+    final class Entry: Sendable {
+        let method: [UInt8]
+        /// The request-headers line, or `nil` when the preflight had none.
+        let headers: [UInt8]?
+        let answer: HTTPFields
+
+        init(method: UnsafeBufferPointer<UInt8>, headers: UnsafeBufferPointer<UInt8>?, answer: HTTPFields) {
+            self.method = Array(method)
+            self.headers = headers.map(Array.init)
+            self.answer = answer
+        }
+
+        func matches(method: UnsafeBufferPointer<UInt8>, headers: UnsafeBufferPointer<UInt8>?) -> Bool {
+            guard Bytes.equal(self.method, method) else { return false }
+            switch (self.headers, headers) {
+            case (nil, nil): return true
+            case (let kept?, let sent?): return Bytes.equal(kept, sent)
+            default: return false
+            }
+        }
+    }
+
+    static let capacity = 4
+    static let longestLine = 256
+
+    /// Each slot holds 0 or the address of an entry it owns one reference to; a slot is written at most once.
+    private let slot0 = Atomic<Int>(0)
+    private let slot1 = Atomic<Int>(0)
+    private let slot2 = Atomic<Int>(0)
+    private let slot3 = Atomic<Int>(0)
+
+    private func slot<Result>(_ index: Int, _ body: (borrowing Atomic<Int>) -> Result) -> Result {
+        switch index {
+        case 0: body(slot0)
+        case 1: body(slot1)
+        case 2: body(slot2)
+        default: body(slot3)
+        }
+    }
+
+    private func entry(_ index: Int) -> Entry? {
+        let address = slot(index) { $0.load(ordering: .acquiring) }
+        return UnsafeRawPointer(bitPattern: address).map { Unmanaged<Entry>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    deinit {
+        for index in 0..<Self.capacity {
+            if let address = UnsafeRawPointer(bitPattern: slot(index) { $0.load(ordering: .acquiring) }) {
+                Unmanaged<Entry>.fromOpaque(address).release()
+            }
+        }
+    }
+
+    /// The kept answer to a preflight with these request bytes.
+    func answer(method: HTTPField, headers: HTTPField?) -> HTTPFields? {
+        method.withUnsafeBytesOfValue { method in
+            withOptionalBytes(headers) { headers in
+                for index in 0..<Self.capacity {
+                    guard let entry = entry(index) else { return nil }
+                    if entry.matches(method: method, headers: headers) { return entry.answer }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Keeps `answer` for preflights with these request bytes, when a slot is free and the line is short enough.
+    func keep(_ answer: HTTPFields, method: HTTPField, headers: HTTPField?) {
+        method.withUnsafeBytesOfValue { method in
+            withOptionalBytes(headers) { headers in
+                guard (headers?.count ?? 0) <= Self.longestLine else { return }
+                let entry = Unmanaged.passRetained(Entry(method: method, headers: headers, answer: answer))
+                let address = Int(bitPattern: entry.toOpaque())
+                for index in 0..<Self.capacity {
+                    // Another thread may fill a slot first; then the next one is tried.
+                    let stored = slot(index) {
+                        $0.compareExchange(expected: 0, desired: address, ordering: .acquiringAndReleasing).exchanged
+                    }
+                    if stored { return }
+                }
+                entry.release()
+            }
+        }
+    }
+
+    private func withOptionalBytes<Result>(
+        _ field: HTTPField?, _ body: (UnsafeBufferPointer<UInt8>?) -> Result
+    ) -> Result {
+        guard let field else { return body(nil) }
+        return field.withUnsafeBytesOfValue { body($0) }
+    }
+}

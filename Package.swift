@@ -229,10 +229,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // A straightforward evaluation the engine is compared with, here and by Fuzz/FuzzEvaluation.
+        .target(
+            name: "ReferenceEvaluation",
+            dependencies: ["CORSCore", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Tests/ReferenceEvaluation",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CORSCoreTests",
             dependencies: [
-                "CORSCore",
+                "CORSCore", "ReferenceEvaluation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -5,7 +5,8 @@
 //
 // HTTP1Wire (the gateway's HTTP/1.1 parser) is not a product of swift-cors; its sources are compiled here, as the
 // module HTTP1WireUnderTest, through the `HTTP1Wire` link to `../Sources/HTTP1Wire`, so that the fuzzer exercises
-// exactly the code the gateway runs.
+// exactly the code the gateway runs. ReferenceEvaluation (the straightforward evaluation FuzzEvaluation compares the
+// engine with) is compiled the same way, through the `ReferenceEvaluation` link to `../Tests/ReferenceEvaluation`.
 import PackageDescription
 
 let fuzzTarget: (String, [Target.Dependency]) -> Target = { name, dependencies in
@@ -32,7 +33,9 @@ let package = Package(
             ],
             path: "HTTP1Wire"
         ),
+        .target(name: "ReferenceEvaluation", dependencies: core, path: "ReferenceEvaluation"),
         fuzzTarget("FuzzOrigin", core),
+        fuzzTarget("FuzzEvaluation", core + ["ReferenceEvaluation"]),
         fuzzTarget("FuzzHeaderList", core),
         fuzzTarget("FuzzPolicy", core),
         fuzzTarget("FuzzBrowser", core),

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes with libFuzzer (address sanitizer on): origin parsing, header lists, policy decoding and
-# evaluation, the browser model's response handling, and the gateway's HTTP/1.1 parser.
+# evaluation, the engine against a straightforward reference evaluation, the browser model's response
+# handling, and the gateway's HTTP/1.1 parser.
 #
 #   scripts/fuzz.sh [SECONDS]    each target for SECONDS (default 60); prints executions per target
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-targets=(FuzzOrigin FuzzHeaderList FuzzPolicy FuzzBrowser FuzzHTTP1)
+targets=(FuzzOrigin FuzzHeaderList FuzzPolicy FuzzEvaluation FuzzBrowser FuzzHTTP1)
 for target in "${targets[@]}"; do
     swift build --package-path Fuzz -c release --build-path .build-fuzz --product "$target" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > /dev/null

@@ -3,6 +3,7 @@
 // The benchmarks of swift-cors, a package of their own so that the root manifest says exactly what users get:
 //   swift package --package-path Benchmarks benchmark      CORSCoreBenchmarks (ordo-one/benchmark)
 //   scripts/bench-http.sh                                   cors-bench-server under wrk
+//   scripts/bench-peers.sh                                  cors-peer-bench beside rs/cors (Peers/, Go)
 import PackageDescription
 
 let package = Package(
@@ -24,6 +25,16 @@ let package = Package(
             path: "Benchmarks/CORSCoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The swift-cors side of scripts/bench-peers.sh, with allocations counted by MallocCounter.
+        .executableTarget(
+            name: "cors-peer-bench",
+            dependencies: [
+                .product(name: "CORSCore", package: "swift-cors"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), "MallocCounter",
+            ],
+            path: "PeerBench"
+        ),
+        .target(name: "MallocCounter", path: "MallocCounter"),
         // The hello-world app of scripts/bench-http.sh.
         .executableTarget(
             name: "cors-bench-server",

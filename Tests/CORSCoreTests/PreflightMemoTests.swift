@@ -1,0 +1,60 @@
+import HTTPTypes
+import Testing
+
+@testable import CORSCore
+
+/// The bound on remembered preflight answers holds whatever clients send: a fixed number of answers per origin, short
+/// lines only, and the first answers kept stay (slots are written once).
+@Suite struct PreflightMemoTests {
+    static func method(_ value: String) -> HTTPField { HTTPField(name: .accessControlRequestMethod, value: value) }
+    static func headers(_ value: String) -> HTTPField { HTTPField(name: .accessControlRequestHeaders, value: value) }
+    static func answer(_ marker: String) -> HTTPFields { [.accessControlAllowHeaders: marker] }
+
+    @Test func remembersAtMostCapacityAnswers() {
+        let memo = PreflightMemo()
+        let lines = (0...PreflightMemo.capacity).map { "x-\($0)" }
+        for line in lines { memo.keep(Self.answer(line), method: Self.method("PUT"), headers: Self.headers(line)) }
+        for line in lines.dropLast() {
+            #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers(line)) == Self.answer(line))
+        }
+        #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers(lines.last!)) == nil)
+    }
+
+    @Test func bytesMustMatchExactly() {
+        let memo = PreflightMemo()
+        memo.keep(Self.answer("a"), method: Self.method("PUT"), headers: Self.headers("x-a"))
+        memo.keep(Self.answer("none"), method: Self.method("PUT"), headers: nil)
+        #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers("x-a")) == Self.answer("a"))
+        #expect(memo.answer(method: Self.method("PUT"), headers: nil) == Self.answer("none"))
+        #expect(memo.answer(method: Self.method("put"), headers: Self.headers("x-a")) == nil)
+        #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers("X-A")) == nil)
+        #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers("x-a,x-b")) == nil)
+        #expect(memo.answer(method: Self.method("PUTS"), headers: Self.headers("x-a")) == nil)
+    }
+
+    @Test func longLinesAreNotRemembered() {
+        let memo = PreflightMemo()
+        let long = Array(repeating: "x-a", count: 100).joined(separator: ",")
+        #expect(long.utf8.count > PreflightMemo.longestLine)
+        memo.keep(Self.answer("long"), method: Self.method("PUT"), headers: Self.headers(long))
+        #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers(long)) == nil)
+    }
+
+    @Test func concurrentWritersFillEachSlotOnce() async {
+        let memo = PreflightMemo()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    let line = "x-\(index % 8)"
+                    memo.keep(Self.answer(line), method: Self.method("PUT"), headers: Self.headers(line))
+                }
+            }
+        }
+        let kept = (0..<8).filter { memo.answer(method: Self.method("PUT"), headers: Self.headers("x-\($0)")) != nil }
+        #expect(kept.count <= PreflightMemo.capacity && !kept.isEmpty)
+        for index in kept {
+            let line = "x-\(index)"
+            #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers(line)) == Self.answer(line))
+        }
+    }
+}

@@ -38,16 +38,17 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
     }
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        // The policy reads only these fields: converting just them keeps the hot path short.
-        let requestHeaders = request.headers
+        // The policy reads only three fields: one pass converts just them. It reads the path only for its routes.
+        let policy = state.policy
         var fields = HTTPFields()
-        for name in Self.readNames {
-            for value in requestHeaders[name.rawName] { fields.append(HTTPField(name: name, value: value)) }
+        for (name, value) in request.headers {
+            if let name = CORSPolicy.readFieldName(name) { fields.append(HTTPField(name: name, value: value)) }
         }
         guard let method = HTTPRequest.Method(request.method.rawValue) else { return Response(status: .badRequest) }
         let head = HTTPRequest(
-            method: method, scheme: nil, authority: nil, path: request.url.string, headerFields: fields)
-        let decision = state.policy.evaluate(head)
+            method: method, scheme: nil, authority: nil, path: policy.dependsOnPath ? request.url.string : "/",
+            headerFields: fields)
+        let decision = policy.evaluate(head)
         if let logger, let message = decision.logMessage(for: head) { logger.log(level: logLevel, "\(message)") }
         if let immediate = decision.immediateResponse {
             return Response(
@@ -62,23 +63,22 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
             response = try await ErrorMiddleware.default(environment: request.application.environment)
                 .respond(to: request, chainingTo: FailingResponder(error: error)).get()
         }
-        // Apply the decision to the CORS fields and `Vary` only, leaving every other field as it is.
+        // Apply the decision to the CORS fields and `Vary` only, leaving every other field as it is; when the
+        // response has none of those (the common case), the decision's fields are simply added.
         var headers = response.headers
         var touched = HTTPFields()
-        for (name, value) in headers {
-            guard let name = HTTPField.Name(name), name == .vary || CORSDecision.isCORSResponseField(name) else {
-                continue
+        if headers.contains(where: { CORSDecision.appliesToField(rawName: $0.name) }) {
+            for (name, value) in headers {
+                guard CORSDecision.appliesToField(rawName: name), let name = HTTPField.Name(name) else { continue }
+                touched.append(HTTPField(name: name, value: value))
             }
-            touched.append(HTTPField(name: name, value: value))
+            for name in Set(touched.map(\.name)) { headers.remove(name: name.rawName) }
         }
-        for name in Set(touched.map(\.name)) { headers.remove(name: name.rawName) }
         decision.apply(to: &touched)
         for field in touched { headers.add(name: field.name.rawName, value: field.value) }
         response.headers = headers
         return response
     }
-
-    static let readNames: [HTTPField.Name] = [.origin, .accessControlRequestMethod, .accessControlRequestHeaders]
 }
 
 private struct FailingResponder: Responder {

@@ -126,4 +126,10 @@ public struct CORSDecision: Sendable {
     public static func isCORSResponseField(_ name: HTTPField.Name) -> Bool {
         ASCII.hasPrefixIgnoringCase(name.canonicalName.utf8, "access-control-".utf8)
     }
+
+    /// Whether ``apply(to:)`` could change a response field named `rawName` (in any case): a CORS field or `Vary`.
+    package static func appliesToField(rawName: String) -> Bool {
+        ASCII.hasPrefixIgnoringCase(rawName.utf8, "access-control-".utf8)
+            || ASCII.equalsIgnoringCase(rawName.utf8, "vary".utf8)
+    }
 }

@@ -140,6 +140,25 @@ extension CORSPolicy {
         return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
     }
 
+    /// Whether the answer can depend on the request's path: only when the policy has routes. A shell that must build
+    /// the path from another representation can skip it otherwise.
+    package var dependsOnPath: Bool { !routes.isEmpty }
+
+    /// The field name, among those `evaluate` reads (`Origin`, `Access-Control-Request-Method`,
+    /// `Access-Control-Request-Headers`), that `rawName` spells in any case; `nil` for every other name. For shells
+    /// whose requests are not `HTTPFields`: they convert these fields only.
+    package static func readFieldName(_ rawName: String) -> HTTPField.Name? {
+        let utf8 = rawName.utf8
+        switch utf8.count {
+        case 6 where ASCII.equalsIgnoringCase(utf8, "origin".utf8): return .origin
+        case 29 where ASCII.equalsIgnoringCase(utf8, "access-control-request-method".utf8):
+            return .accessControlRequestMethod
+        case 30 where ASCII.equalsIgnoringCase(utf8, "access-control-request-headers".utf8):
+            return .accessControlRequestHeaders
+        default: return nil
+        }
+    }
+
     /// What a request without `Origin` gets when not every origin is allowed: `Vary: Origin` alone.
     private static let notCORS = VaryNames.origin.fieldsAlone
 

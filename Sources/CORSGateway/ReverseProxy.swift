@@ -51,11 +51,12 @@ package struct ReverseProxy: Sendable {
             }
             let exchange = Exchange(connection: connection, pool: pool)
             do {
-                try await connection.outbound.write(.head(head))
                 if hasBody {
+                    try await connection.outbound.write(.head(head))
                     exchange.upload(request.body)
                 } else {
-                    try await connection.outbound.write(.end(nil))
+                    // One write, so one system call, for a request without a body.
+                    try await connection.outbound.write(contentsOf: [.head(head), .end(nil)])
                     exchange.uploaded()
                 }
                 return try await response(to: exchange)
@@ -106,6 +107,14 @@ package struct ReverseProxy: Sendable {
         // describes the representation; the gateway frames the rest itself.
         if head.framing == .chunked || head.framing == .untilClose || status == 204 { fields[.contentLength] = nil }
         exchange.keepAlive = head.keepAlive && head.framing != .untilClose
+        let headers = fields
+        let responseStatus = HTTPResponse.Status(code: status, reasonPhrase: reason)
+        // A small body of known length is read whole (as nginx's proxy buffering does), so that the head, the body
+        // and the end go to the client in one write; a larger or open-ended one streams.
+        if case .length(let length) = head.framing, length <= Self.bufferedBodyLimit {
+            let body = try await exchange.collect()
+            return Response(status: responseStatus, headers: headers, body: ResponseBody(byteBuffer: body))
+        }
         let body = ResponseBody { writer in
             do {
                 try await exchange.stream(to: &writer)
@@ -114,8 +123,11 @@ package struct ReverseProxy: Sendable {
                 throw error
             }
         }
-        return Response(status: .init(code: status, reasonPhrase: reason), headers: fields, body: body)
+        return Response(status: responseStatus, headers: headers, body: body)
     }
+
+    /// The largest response body read whole before it is forwarded.
+    static let bufferedBodyLimit = 64 * 1024
 
     private func failure(_ failure: UpstreamFailure) -> Response {
         logger.warning(
@@ -190,6 +202,22 @@ final class Exchange: Sendable {
                 try await writer.finish(trailers.map(HopByHop.removed(from:)))
                 await settle()
                 return
+            case .head, nil:
+                throw UpstreamFailure.closed
+            }
+        }
+    }
+
+    /// Reads the whole response body (whose length is known and small), then settles the exchange.
+    func collect() async throws -> ByteBuffer {
+        var body = ByteBuffer()
+        while true {
+            switch try await connection.next() {
+            case .body(var bytes):
+                body.writeBuffer(&bytes)
+            case .end:
+                await settle()
+                return body
             case .head, nil:
                 throw UpstreamFailure.closed
             }

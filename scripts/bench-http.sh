@@ -1,30 +1,51 @@
 #!/usr/bin/env bash
 # Requests per second of the same hello-world app with no CORS middleware, the framework's built-in one, and
-# swift-cors's CORSPolicyMiddleware, for Hummingbird and Vapor, measured with wrk on loopback in one run.
+# swift-cors's CORSPolicyMiddleware, for Hummingbird and Vapor, measured with wrk on loopback in one run. The server
+# is pinned to CPU 0 and wrk to CPU 1 (taskset) so that they do not take turns on one core; the three variants
+# alternate within each round, and every round's ratio to "none" is printed, then the median per variant.
 #
-#   scripts/bench-http.sh [SECONDS]     each run lasts SECONDS (default 10); needs wrk (apt-get install wrk)
+#   scripts/bench-http.sh [SECONDS] [ROUNDS]     each run lasts SECONDS (default 5), ROUNDS rounds (default 3)
+#
+# Needs wrk (apt-get install wrk) and two CPUs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-10}"
+seconds="${1:-5}"
+rounds="${2:-3}"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 swift build --package-path Benchmarks -c release --build-path .build-bench --product cors-bench-server > /dev/null
 server=.build-bench/release/cors-bench-server
 port=18080
-echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); wrk -t1 -c32 -d${seconds}s, Origin allowed"
-printf '%-12s %-8s %12s %10s\n' framework cors req/s "vs none"
-for framework in hummingbird vapor; do
-    baseline=""
-    for middleware in none builtin ours; do
-        "$server" "$framework" "$middleware" "$port" > /dev/null 2>&1 &
-        pid=$!
-        for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
-        wrk -t1 -c32 -d2s -H 'Origin: https://app.example.com' "http://127.0.0.1:$port/hello" > /dev/null  # warm-up
-        rps=$(wrk -t1 -c32 -d"${seconds}s" -H 'Origin: https://app.example.com' "http://127.0.0.1:$port/hello" \
-            | sed -n 's/^Requests\/sec: *//p')
-        kill "$pid"; wait "$pid" 2> /dev/null || true
-        [[ -z "$baseline" ]] && baseline=$rps
-        ratio=$(awk -v a="$rps" -v b="$baseline" 'BEGIN { printf "%.3f", a / b }')
-        printf '%-12s %-8s %12s %10s\n' "$framework" "$middleware" "$rps" "$ratio"
-        port=$((port + 1))
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+echo "server on CPU 0, wrk -t1 -c32 -d${seconds}s on CPU 1, GET /hello with an allowed Origin; $rounds rounds"
+for round in $(seq 1 "$rounds"); do
+    for framework in hummingbird vapor; do
+        for middleware in none builtin ours; do
+            taskset -c 0 "$server" "$framework" "$middleware" "$port" > /dev/null 2>&1 &
+            pid=$!
+            for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
+            run() {
+                taskset -c 1 wrk -t1 -c32 -d"$1" -H 'Origin: https://app.example.com' "http://127.0.0.1:$port/hello"
+            }
+            run 1s > /dev/null # warm-up
+            rps=$(run "${seconds}s" | sed -n 's/^Requests\/sec: *//p')
+            kill "$pid"
+            wait "$pid" 2> /dev/null || true
+            echo "$round $framework $middleware $rps" >> "$results"
+            port=$((port + 1))
+        done
     done
 done
+python3 - "$results" "$rounds" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+rounds = int(sys.argv[2])
+rps = {(r, f, m): float(v) for r, f, m, v in rows}
+print(f"{'framework':12} {'cors':8}" + "".join(f" {'round ' + str(r):>17}" for r in range(1, rounds + 1)) + "   median")
+for f in ["hummingbird", "vapor"]:
+    for m in ["none", "builtin", "ours"]:
+        ratios = [rps[(str(r), f, m)] / rps[(str(r), f, "none")] for r in range(1, rounds + 1)]
+        cells = "".join(f" {rps[(str(r), f, m)]:9.0f} ({ratios[r - 1]:.3f})" for r in range(1, rounds + 1))
+        print(f"{f:12} {m:8}{cells}   {statistics.median(ratios):.3f}")
+PY

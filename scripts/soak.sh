@@ -15,15 +15,7 @@ if ! command -v wrk > /dev/null; then
     fi
     command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 fi
-swift build -c release --build-path .build-release --product cors > /dev/null
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
-    wait 2> /dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib-processes.sh
 
 upstream_port=18101
 gateway_port=18100

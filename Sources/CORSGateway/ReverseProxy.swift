@@ -110,8 +110,9 @@ package struct ReverseProxy: Sendable {
         let headers = fields
         let responseStatus = HTTPResponse.Status(code: status, reasonPhrase: reason)
         // A small body of known length is read whole (as nginx's proxy buffering does), so that the head, the body
-        // and the end go to the client in one write; a larger or open-ended one streams.
-        if case .length(let length) = head.framing, length <= Self.bufferedBodyLimit {
+        // and the end go to the client in one write; a larger or open-ended one streams, and so does every answer
+        // given while the client is still uploading (it must reach the client before the upload is stopped).
+        if case .length(let length) = head.framing, length <= Self.bufferedBodyLimit, exchange.isUploadComplete {
             let body = try await exchange.collect()
             return Response(status: responseStatus, headers: headers, body: ResponseBody(byteBuffer: body))
         }
@@ -169,6 +170,8 @@ final class Exchange: Sendable {
         get { state.withLock { $0.keepAlive } }
         set { state.withLock { $0.keepAlive = newValue } }
     }
+
+    var isUploadComplete: Bool { state.withLock { $0.uploadComplete } }
 
     func uploaded() {
         state.withLock { $0.uploadComplete = true }

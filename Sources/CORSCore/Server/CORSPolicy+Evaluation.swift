@@ -46,18 +46,24 @@ extension CORSPolicy {
         let kind: CORSDecision.Kind = isPreflight ? .preflight : .actual
 
         if originCount > 1 { return CORSDecision(kind: kind, rejection: .multipleOrigins, vary: vary) }
-        // An exact origin is found by its bytes; anything else is parsed, then matched against the patterns.
+        // An exact origin is found by its bytes, and so is one a pattern matched before; anything else is parsed,
+        // then matched against the patterns.
         let answers: OriginAnswers?
-        if let found = rules.wildcardAnswers ?? rules.exactOriginAnswers.value(originValue) {
+        let allowOrigin: HTTPField
+        if let found = rules.wildcardAnswers ?? rules.exactOriginAnswers.value(originValue)
+            ?? (rules.origins.hasWildcardPatterns ? rules.patternOriginAnswers.answers(originValue) : nil)
+        {
             answers = found
+            allowOrigin = found.allowOrigin
         } else {
             guard rules.origins.wildcardPatternsMatch(headerValue: originValue) else {
                 return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
             }
-            answers = nil
+            let originField = fields[found.origin!]
+            answers = rules.patternOriginAnswers.remember(originField, template: rules.template)
+            // The request's own field, renamed: its value was checked when it was parsed and is shared, not copied.
+            allowOrigin = answers?.allowOrigin ?? originField.renamed(.accessControlAllowOrigin)
         }
-        // The request's own field, renamed: its value was checked when it was parsed and is shared, not copied.
-        let allowOrigin = answers?.allowOrigin ?? fields[found.origin!].renamed(.accessControlAllowOrigin)
         guard isPreflight else {
             return CORSDecision(
                 kind: .actual, vary: vary, answer: answers?.actual ?? rules.template.actual(allowOrigin: allowOrigin))
@@ -97,16 +103,23 @@ extension CORSPolicy {
             allowMethods = requestMethod.renamed(.accessControlAllowMethods)
         }
 
+        // Browsers send one line; several are read as one list. The answer echoes the line as sent when it is one
+        // clean list (what browsers send), otherwise the names rebuilt while they are checked.
+        let onlyLine = found.requestHeadersCount == 1 ? found.requestHeaders.map { fields[$0] } : nil
+        let echoesLine = onlyLine.map(Self.isCleanList) ?? false
+        var rebuilt: [UInt8] = []
         var refused: String?
         func check(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
             guard rules.allows(headerName: name) else {
                 refused = String(decoding: name, as: UTF8.self)
                 return false
             }
+            if !echoesLine {
+                if !rebuilt.isEmpty { rebuilt.append(UInt8(ascii: ",")) }
+                rebuilt.append(contentsOf: name)
+            }
             return true
         }
-        // Browsers send one line; several are read as one list.
-        let onlyLine = found.requestHeadersCount == 1 ? found.requestHeaders.map { fields[$0] } : nil
         let outcome =
             if let onlyLine {
                 HeaderList.scan(lines: CollectionOfOne(onlyLine), visit: check)
@@ -122,7 +135,12 @@ extension CORSPolicy {
         case .stopped:
             return reject(.headerNotAllowed(refused ?? ""))
         case .parsed:
-            allowHeaders = Self.echo(onlyLine: onlyLine, of: fields)
+            allowHeaders =
+                if echoesLine, let onlyLine {
+                    onlyLine.renamed(.accessControlAllowHeaders)
+                } else {
+                    HTTPField(name: .accessControlAllowHeaders, value: String(decoding: rebuilt, as: UTF8.self))
+                }
         }
         guard let answers, allowMethods != nil || allowHeaders != nil else {
             let answer =
@@ -134,7 +152,7 @@ extension CORSPolicy {
         let answer = rules.template.preflight(
             allowOrigin: allowOrigin, allowMethods: allowMethods, allowHeaders: allowHeaders)
         // Only an echo of the line as sent is the same answer for the same bytes.
-        if found.requestHeadersCount == 0 || allowHeaders?.value == onlyLine?.value {
+        if found.requestHeadersCount == 0 || echoesLine {
             answers.memo.keep(answer, method: requestMethod, headers: onlyLine)
         }
         return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
@@ -162,23 +180,14 @@ extension CORSPolicy {
     /// What a request without `Origin` gets when not every origin is allowed: `Vary: Origin` alone.
     private static let notCORS = VaryNames.origin.fieldsAlone
 
-    /// The requested header list, echoed: the line as sent when it is one clean line (what browsers send), otherwise
-    /// rebuilt from its elements (it has just been checked to be a list of allowed tokens).
-    private static func echo(onlyLine: HTTPField?, of fields: HTTPFields) -> HTTPField {
-        if let onlyLine {
-            let isClean = onlyLine.withUnsafeBytesOfValue { bytes in
-                bytes.first != UInt8(ascii: ",") && bytes.last != UInt8(ascii: ",")
-                    && !bytes.contains(where: ASCII.isTabOrSpace)
-                    && !zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: ",") && $1 == UInt8(ascii: ",") }
-            }
-            if isClean { return onlyLine.renamed(.accessControlAllowHeaders) }
+    /// Whether a request-headers line is a list without empty elements or white space, so that the line itself is
+    /// the echo of its names.
+    private static func isCleanList(_ line: HTTPField) -> Bool {
+        line.withUnsafeBytesOfValue { bytes in
+            bytes.first != UInt8(ascii: ",") && bytes.last != UInt8(ascii: ",")
+                && !bytes.contains(where: ASCII.isTabOrSpace)
+                && !zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: ",") && $1 == UInt8(ascii: ",") }
         }
-        var names: [String] = []
-        _ = HeaderList.scan(.accessControlRequestHeaders, in: fields) { name in
-            names.append(String(decoding: name, as: UTF8.self))
-            return true
-        }
-        return HTTPField(name: .accessControlAllowHeaders, value: names.joined(separator: ","))
     }
 }
 
@@ -229,7 +238,7 @@ extension CompiledRules {
 
 extension HTTPField {
     /// The same value under another name.
-    fileprivate func renamed(_ name: HTTPField.Name) -> HTTPField {
+    func renamed(_ name: HTTPField.Name) -> HTTPField {
         var field = self
         field.name = name
         return field

@@ -21,6 +21,8 @@ final class CompiledRules: Sendable {
     /// The answers to each exact allowed origin, keyed by its serialization. A request whose `Origin` is byte for
     /// byte a key is allowed without being parsed: a key is a canonical serialization, so the value is one too.
     let exactOriginAnswers: ByteTable<OriginAnswers>
+    /// The answers to the first origins a wildcard pattern matched.
+    let patternOriginAnswers = PatternOriginMemo()
 
     init(
         origins: OriginSet, allowsAllMethods: Bool, methods: [String], allowsAllHeaders: Bool, headers: [String],

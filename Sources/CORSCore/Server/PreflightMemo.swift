@@ -1,5 +1,4 @@
 import HTTPTypes
-import Synchronization
 
 /// The last few allowed preflights of one origin, remembered with their complete answers.
 ///
@@ -38,43 +37,13 @@ final class PreflightMemo: Sendable {
     static let capacity = 4
     static let longestLine = 256
 
-    /// Each slot holds 0 or the address of an entry it owns one reference to; a slot is written at most once.
-    private let slot0 = Atomic<Int>(0)
-    private let slot1 = Atomic<Int>(0)
-    private let slot2 = Atomic<Int>(0)
-    private let slot3 = Atomic<Int>(0)
-
-    private func slot<Result>(_ index: Int, _ body: (borrowing Atomic<Int>) -> Result) -> Result {
-        switch index {
-        case 0: body(slot0)
-        case 1: body(slot1)
-        case 2: body(slot2)
-        default: body(slot3)
-        }
-    }
-
-    private func entry(_ index: Int) -> Entry? {
-        let address = slot(index) { $0.load(ordering: .acquiring) }
-        return UnsafeRawPointer(bitPattern: address).map { Unmanaged<Entry>.fromOpaque($0).takeUnretainedValue() }
-    }
-
-    deinit {
-        for index in 0..<Self.capacity {
-            if let address = UnsafeRawPointer(bitPattern: slot(index) { $0.load(ordering: .acquiring) }) {
-                Unmanaged<Entry>.fromOpaque(address).release()
-            }
-        }
-    }
+    private let slots = WriteOnceSlots<Entry>(capacity: PreflightMemo.capacity)
 
     /// The kept answer to a preflight with these request bytes.
     func answer(method: HTTPField, headers: HTTPField?) -> HTTPFields? {
         method.withUnsafeBytesOfValue { method in
             withOptionalBytes(headers) { headers in
-                for index in 0..<Self.capacity {
-                    guard let entry = entry(index) else { return nil }
-                    if entry.matches(method: method, headers: headers) { return entry.answer }
-                }
-                return nil
+                slots.first { $0.matches(method: method, headers: headers) }?.answer
             }
         }
     }
@@ -84,16 +53,7 @@ final class PreflightMemo: Sendable {
         method.withUnsafeBytesOfValue { method in
             withOptionalBytes(headers) { headers in
                 guard (headers?.count ?? 0) <= Self.longestLine else { return }
-                let entry = Unmanaged.passRetained(Entry(method: method, headers: headers, answer: answer))
-                let address = Int(bitPattern: entry.toOpaque())
-                for index in 0..<Self.capacity {
-                    // Another thread may fill a slot first; then the next one is tried.
-                    let stored = slot(index) {
-                        $0.compareExchange(expected: 0, desired: address, ordering: .acquiringAndReleasing).exchanged
-                    }
-                    if stored { return }
-                }
-                entry.release()
+                slots.keep(Entry(method: method, headers: headers, answer: answer))
             }
         }
     }

@@ -3,9 +3,9 @@ import Testing
 
 @testable import CORSCore
 
-/// The bound on remembered preflight answers holds whatever clients send: a fixed number of answers per origin, short
-/// lines only, and the first answers kept stay (slots are written once).
-@Suite struct PreflightMemoTests {
+/// The bounds on what the engine remembers hold whatever clients send: a fixed number of preflight answers per origin
+/// (short lines only) and of origins matched by a pattern, and the first entries kept stay (slots are written once).
+@Suite struct MemoTests {
     static func method(_ value: String) -> HTTPField { HTTPField(name: .accessControlRequestMethod, value: value) }
     static func headers(_ value: String) -> HTTPField { HTTPField(name: .accessControlRequestHeaders, value: value) }
     static func answer(_ marker: String) -> HTTPFields { [.accessControlAllowHeaders: marker] }
@@ -56,5 +56,21 @@ import Testing
             let line = "x-\(index)"
             #expect(memo.answer(method: Self.method("PUT"), headers: Self.headers(line)) == Self.answer(line))
         }
+    }
+
+    @Test func patternOriginsAreRememberedUpToCapacity() throws {
+        let policy = try CORSPolicy(allowOrigins: ["https://*.example.org"])
+        let origins = (0...PatternOriginMemo.capacity).map { "https://s\($0).example.org" }
+        for origin in origins + origins {
+            let request = HTTPRequest(
+                method: .get, scheme: "https", authority: "api", path: "/", headerFields: [.origin: origin])
+            var fields = HTTPFields()
+            policy.evaluate(request).apply(to: &fields)
+            #expect(fields[.accessControlAllowOrigin] == origin)
+        }
+        let memo = policy.root.patternOriginAnswers
+        for origin in origins.dropLast() { #expect(memo.answers(origin)?.allowOrigin.value == origin) }
+        #expect(memo.answers(origins.last!) == nil)
+        #expect(memo.answers("https://evil.example") == nil)
     }
 }

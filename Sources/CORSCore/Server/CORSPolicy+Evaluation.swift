@@ -49,24 +49,20 @@ extension CORSPolicy {
         // An exact origin is found by its bytes, and so is one a pattern matched before; anything else is parsed,
         // then matched against the patterns.
         let answers: OriginAnswers?
-        let allowOrigin: HTTPField
         if let found = rules.wildcardAnswers ?? rules.exactOriginAnswers.value(originValue)
             ?? (rules.origins.hasWildcardPatterns ? rules.patternOriginAnswers.answers(originValue) : nil)
         {
             answers = found
-            allowOrigin = found.allowOrigin
         } else {
             guard rules.origins.wildcardPatternsMatch(headerValue: originValue) else {
                 return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
             }
-            let originField = fields[found.origin!]
-            answers = rules.patternOriginAnswers.remember(originField, template: rules.template)
-            // The request's own field, renamed: its value was checked when it was parsed and is shared, not copied.
-            allowOrigin = answers?.allowOrigin ?? originField.renamed(.accessControlAllowOrigin)
+            answers = rules.patternOriginAnswers.remember(fields[found.origin!], template: rules.template)
         }
         guard isPreflight else {
             return CORSDecision(
-                kind: .actual, vary: vary, answer: answers?.actual ?? rules.template.actual(allowOrigin: allowOrigin))
+                kind: .actual, vary: vary,
+                answer: answers?.actual ?? rules.template.actual(allowOrigin: Self.allowOrigin(fields, found)))
         }
 
         if let answers, requestMethodCount == 1, found.requestHeadersCount <= 1, let requestMethodField,
@@ -74,16 +70,20 @@ extension CORSPolicy {
         {
             return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
         }
-        return evaluatePreflight(
-            rules: rules, fields: fields, found: found, allowOrigin: allowOrigin, answers: answers, vary: vary)
+        return evaluatePreflight(rules: rules, fields: fields, found: found, answers: answers, vary: vary)
+    }
+
+    /// `Access-Control-Allow-Origin` for an origin no answers were kept for: the request's own field, renamed (its
+    /// value was checked when it was parsed and is shared, not copied).
+    private static func allowOrigin(_ fields: HTTPFields, _ found: CORSRequestFields) -> HTTPField {
+        fields[found.origin!].renamed(.accessControlAllowOrigin)
     }
 
     /// The method and header checks of a preflight from an allowed origin, in Fetch's order
     /// (https://fetch.spec.whatwg.org/#cors-preflight-fetch). An allowed answer that echoes the request is kept in
     /// `answers`' memo when there are answers to keep it in.
     private func evaluatePreflight(
-        rules: CompiledRules, fields: HTTPFields, found: CORSRequestFields, allowOrigin: HTTPField,
-        answers: OriginAnswers?, vary: VaryNames
+        rules: CompiledRules, fields: HTTPFields, found: CORSRequestFields, answers: OriginAnswers?, vary: VaryNames
     ) -> CORSDecision {
         func reject(_ reason: CORSRejection) -> CORSDecision {
             CORSDecision(kind: .preflight, rejection: reason, vary: vary)
@@ -142,6 +142,7 @@ extension CORSPolicy {
                     HTTPField(name: .accessControlAllowHeaders, value: String(decoding: rebuilt, as: UTF8.self))
                 }
         }
+        let allowOrigin = answers?.allowOrigin ?? Self.allowOrigin(fields, found)
         guard let answers, allowMethods != nil || allowHeaders != nil else {
             let answer =
                 answers?.preflight

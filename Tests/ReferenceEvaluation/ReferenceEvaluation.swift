@@ -97,12 +97,36 @@ public func referenceAnswer(_ configuration: CORSPolicy.Configuration, _ request
     }
     // The list as Fetch reads it (https://fetch.spec.whatwg.org/#concept-header-list-get): the lines joined by
     // commas, split on commas, each element trimmed of spaces and tabs, empty elements skipped. Elements are checked
-    // in order and the first problem refuses: a name that is not a token, or one the policy does not allow.
-    let lines = fields[values: .accessControlRequestHeaders]
+    // in order and the first problem refuses: a name that is not a token, or one the policy does not allow. The
+    // lines are read as the bytes received (a value that is not UTF-8 is still counted and split as bytes).
+    let lineFields = fields.filter { $0.name == .accessControlRequestHeaders }
+    let lines = lineFields.map { $0.withUnsafeBytesOfValue { Array($0) } }
     if !lines.isEmpty {
         let allowedNames = Set(configuration.allowHeaders.map { $0.lowercased() })
-        let elements = lines.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false)
-            .map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()) }
+        // The limits (HeaderList.Limits.default) come first, line by line: the bytes so far, then the elements so
+        // far counted as one more than the commas.
+        let limits = HeaderList.Limits.default
+        var totalBytes = 0
+        var elementCount = 0
+        for line in lines {
+            totalBytes += line.count
+            if totalBytes > limits.maximumBytes {
+                return refuse("invalid-request-headers", "\(HeaderList.Failure.tooLong)")
+            }
+            elementCount += 1 + line.count { $0 == UInt8(ascii: ",") }
+            if elementCount > limits.maximumElements {
+                return refuse("invalid-request-headers", "\(HeaderList.Failure.tooManyElements)")
+            }
+        }
+        // On bytes, as Fetch does: a space followed by a combining mark is still a space to trim.
+        let isWhitespace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let elements = Array(lines.joined(separator: [UInt8(ascii: ",")]))
+            .split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            .map {
+                String(
+                    decoding: $0.drop(while: isWhitespace).reversed().drop(while: isWhitespace).reversed(),
+                    as: UTF8.self)
+            }
             .filter { !$0.isEmpty }
         for name in elements {
             guard name.utf8.allSatisfy(isTokenByte) else {
@@ -115,9 +139,11 @@ public func referenceAnswer(_ configuration: CORSPolicy.Configuration, _ request
         }
         // The line as sent when it is one clean list, otherwise the names rebuilt.
         let isClean =
-            lines.count == 1 && !lines[0].hasPrefix(",") && !lines[0].hasSuffix(",") && !lines[0].contains(",,")
-            && !lines[0].contains(" ") && !lines[0].contains("\t")
-        answer.append(("access-control-allow-headers", isClean ? lines[0] : elements.joined(separator: ",")))
+            lines.count == 1 && lines[0].first != UInt8(ascii: ",") && lines[0].last != UInt8(ascii: ",")
+            && !lines[0].contains(where: isWhitespace)
+            && !zip(lines[0], lines[0].dropFirst()).contains { $0 == UInt8(ascii: ",") && $1 == UInt8(ascii: ",") }
+        answer.append(
+            ("access-control-allow-headers", isClean ? lineFields[0].value : elements.joined(separator: ",")))
     }
     if credentials { answer.append(("access-control-allow-credentials", "true")) }
     if let maxAge = configuration.maxAge { answer.append(("access-control-max-age", String(maxAge))) }

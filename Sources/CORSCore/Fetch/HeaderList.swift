@@ -72,6 +72,18 @@ public enum HeaderList {
         limits: Limits = .default,
         visit: (UnsafeBufferPointer<UInt8>) -> Bool
     ) -> Outcome {
+        var none: Void = ()
+        return scan(lines: lines, limits: limits, state: &none) { _, element in visit(element) }
+    }
+
+    /// The same, with the visitor's state passed to it rather than captured: a visitor that captures mutable
+    /// variables makes them boxed and checked for exclusive access at run time, which costs more than the scan.
+    package static func scan<State>(
+        lines: some Sequence<HTTPField>,
+        limits: Limits = .default,
+        state: inout State,
+        visit: (inout State, UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Outcome {
         // First the sizes alone, so that a hostile list costs one pass over bounded bytes.
         var totalBytes = 0
         var elements = 0
@@ -101,7 +113,7 @@ public enum HeaderList {
                         guard element.allSatisfy(ASCII.isTokenByte) else {
                             return .failure(.invalidElement(String(decoding: element, as: UTF8.self)))
                         }
-                        if !visit(element) { return .stopped }
+                        if !visit(&state, element) { return .stopped }
                     }
                     start = end + 1
                 }

@@ -107,24 +107,25 @@ extension CORSPolicy {
         // clean list (what browsers send), otherwise the names rebuilt while they are checked.
         let onlyLine = found.requestHeadersCount == 1 ? found.requestHeaders.map { fields[$0] } : nil
         let echoesLine = onlyLine.map(Self.isCleanList) ?? false
-        var rebuilt: [UInt8] = []
-        var refused: String?
-        func check(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        // What the visitor finds: the rebuilt list, or the first name refused.
+        var state: (rebuilt: [UInt8], refused: String?) = ([], nil)
+        func check(_ state: inout (rebuilt: [UInt8], refused: String?), _ name: UnsafeBufferPointer<UInt8>) -> Bool {
             guard rules.allows(headerName: name) else {
-                refused = String(decoding: name, as: UTF8.self)
+                state.refused = String(decoding: name, as: UTF8.self)
                 return false
             }
             if !echoesLine {
-                if !rebuilt.isEmpty { rebuilt.append(UInt8(ascii: ",")) }
-                rebuilt.append(contentsOf: name)
+                if !state.rebuilt.isEmpty { state.rebuilt.append(UInt8(ascii: ",")) }
+                state.rebuilt.append(contentsOf: name)
             }
             return true
         }
         let outcome =
             if let onlyLine {
-                HeaderList.scan(lines: CollectionOfOne(onlyLine), visit: check)
+                HeaderList.scan(lines: CollectionOfOne(onlyLine), state: &state, visit: check)
             } else {
-                HeaderList.scan(.accessControlRequestHeaders, in: fields, visit: check)
+                HeaderList.scan(
+                    lines: fields.lazy.filter { $0.name == .accessControlRequestHeaders }, state: &state, visit: check)
             }
         var allowHeaders: HTTPField?
         switch outcome {
@@ -133,13 +134,13 @@ extension CORSPolicy {
         case .failure(let failure):
             return reject(.invalidRequestHeaders(failure))
         case .stopped:
-            return reject(.headerNotAllowed(refused ?? ""))
+            return reject(.headerNotAllowed(state.refused ?? ""))
         case .parsed:
             allowHeaders =
                 if echoesLine, let onlyLine {
                     onlyLine.renamed(.accessControlAllowHeaders)
                 } else {
-                    HTTPField(name: .accessControlAllowHeaders, value: String(decoding: rebuilt, as: UTF8.self))
+                    HTTPField(name: .accessControlAllowHeaders, value: String(decoding: state.rebuilt, as: UTF8.self))
                 }
         }
         let allowOrigin = answers?.allowOrigin ?? Self.allowOrigin(fields, found)

@@ -1,6 +1,6 @@
 import HTTPTypes
 
-/// The last few allowed preflights of one origin, remembered with their complete answers.
+/// The first few allowed preflights of one origin that echo the request, remembered with their complete answers.
 ///
 /// A page asks the same preflight again and again (the same method and header list, byte for byte), and the answer
 /// echoes the request, so it cannot be built once at construction; it is built the first time instead and kept. A

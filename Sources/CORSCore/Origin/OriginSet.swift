@@ -23,7 +23,8 @@ public struct OriginSet: Sendable {
     public let patterns: [OriginPattern]
     /// Whether the set holds `*`.
     public let allowsAll: Bool
-    private let exact: ByteTable<Void>
+    /// The exact origins, each to its index in ``patterns``.
+    private let exact: ByteTable<Int>
     private let nodes: [Node]
     /// The trie's edges: the child of node `scope` along a label.
     private let children: ByteTable<Int>
@@ -33,15 +34,15 @@ public struct OriginSet: Sendable {
         let pruned = Self.prune(Array(patterns))
         self.patterns = pruned
         allowsAll = pruned.contains(.all)
-        var exact: [(scope: Int, key: String.UTF8View, value: Void)] = []
+        var exact: [(scope: Int, key: String.UTF8View, value: Int)] = []
         var nodes = [Node()]
         var children: [Edge: Int] = [:]
-        for pattern in pruned {
+        for (index, pattern) in pruned.enumerated() {
             switch pattern.kind {
             case .all:
                 break
             case .host(_, _, .exact):
-                exact.append((0, pattern.serialization.utf8, ()))
+                exact.append((0, pattern.serialization.utf8, index))
             case .host(let scheme, let host, .any):
                 let node = Self.insert(host.serialization, into: &nodes, children: &children)
                 nodes[node].anyPortSchemes.append(Array(scheme.utf8))
@@ -74,6 +75,12 @@ public struct OriginSet: Sendable {
             guard let parsed else { return false }
             return allowsAll || exact.value(UnsafeRawBufferPointer(parsed.bytes)) != nil || matchesWildcard(parsed)
         }
+    }
+
+    /// The index in ``patterns`` of the exact origin whose serialization is `value`, byte for byte. Such a value is
+    /// in the set without being parsed: a key is a canonical serialization, so the value is one too.
+    func exactPatternIndex(headerValue value: String) -> Int? {
+        exact.value(value)
     }
 
     /// Whether the set has patterns with a wildcard (`*` itself aside).

@@ -49,7 +49,7 @@ extension CORSPolicy {
         // An exact origin is found by its bytes, and so is one a pattern matched before; anything else is parsed,
         // then matched against the patterns.
         let answers: OriginAnswers?
-        if let found = rules.wildcardAnswers ?? rules.exactOriginAnswers.value(originValue)
+        if let found = rules.wildcardAnswers ?? rules.exactAnswers(originValue)
             ?? (rules.origins.hasWildcardPatterns ? rules.patternOriginAnswers.answers(originValue) : nil)
         {
             answers = found
@@ -168,14 +168,11 @@ extension CORSPolicy {
     /// `Access-Control-Request-Headers`), that `rawName` spells in any case; `nil` for every other name. For shells
     /// whose requests are not `HTTPFields`: they convert these fields only.
     package static func readFieldName(_ rawName: String) -> HTTPField.Name? {
-        let utf8 = rawName.utf8
-        switch utf8.count {
-        case 6 where ASCII.equalsIgnoringCase(utf8, "origin".utf8): return .origin
-        case 29 where ASCII.equalsIgnoringCase(utf8, "access-control-request-method".utf8):
-            return .accessControlRequestMethod
-        case 30 where ASCII.equalsIgnoringCase(utf8, "access-control-request-headers".utf8):
-            return .accessControlRequestHeaders
-        default: return nil
+        switch ReadField(rawName) {
+        case .origin: .origin
+        case .requestMethod: .accessControlRequestMethod
+        case .requestHeaders: .accessControlRequestHeaders
+        case nil: nil
         }
     }
 
@@ -193,6 +190,25 @@ extension CORSPolicy {
     }
 }
 
+/// The request fields `evaluate` reads.
+private enum ReadField {
+    case origin, requestMethod, requestHeaders
+
+    /// The field `name` spells in any case, told apart by length first so that other names cost one comparison; a
+    /// lowercase name (an `HTTPField.Name`'s canonical one) is compared whole, before any byte is lowercased.
+    init?(_ name: String) {
+        func spells(_ lowercase: String) -> Bool {
+            name == lowercase || ASCII.equalsIgnoringCase(name.utf8, lowercase.utf8)
+        }
+        switch name.utf8.count {
+        case 6 where spells("origin"): self = .origin
+        case 29 where spells("access-control-request-method"): self = .requestMethod
+        case 30 where spells("access-control-request-headers"): self = .requestHeaders
+        default: return nil
+        }
+    }
+}
+
 /// Where a request's CORS fields are: one pass over the names, nothing copied.
 private struct CORSRequestFields {
     var origin: Int?
@@ -204,18 +220,17 @@ private struct CORSRequestFields {
 
     init(_ fields: HTTPFields) {
         for index in 0..<fields.count {
-            let name = fields[index].name.canonicalName
-            switch name.utf8.count {
-            case 6 where name == "origin":
+            switch ReadField(fields[index].name.canonicalName) {
+            case .origin:
                 originCount += 1
                 if origin == nil { origin = index }
-            case 29 where name == "access-control-request-method":
+            case .requestMethod:
                 requestMethodCount += 1
                 if requestMethod == nil { requestMethod = index }
-            case 30 where name == "access-control-request-headers":
+            case .requestHeaders:
                 requestHeadersCount += 1
                 if requestHeaders == nil { requestHeaders = index }
-            default:
+            case nil:
                 continue
             }
         }

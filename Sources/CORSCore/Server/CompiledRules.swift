@@ -18,9 +18,8 @@ final class CompiledRules: Sendable {
     let template: AnswerTemplate
     /// The answers to every origin when the rules allow `*` (never with credentials).
     let wildcardAnswers: OriginAnswers?
-    /// The answers to each exact allowed origin, keyed by its serialization. A request whose `Origin` is byte for
-    /// byte a key is allowed without being parsed: a key is a canonical serialization, so the value is one too.
-    let exactOriginAnswers: ByteTable<OriginAnswers>
+    /// The answers to each exact allowed origin, at its index in `origins.patterns` (`nil` for the other patterns).
+    private let exactOriginAnswers: [OriginAnswers?]
     /// The answers to the first origins a wildcard pattern matched.
     let patternOriginAnswers = PatternOriginMemo()
 
@@ -39,13 +38,16 @@ final class CompiledRules: Sendable {
             origins.allowsAll
             ? OriginAnswers(allowOrigin: HTTPField(name: .accessControlAllowOrigin, value: "*"), template: template)
             : nil
-        var exact: [(scope: Int, key: String.UTF8View, value: OriginAnswers)] = []
-        for pattern in origins.patterns {
-            guard case .host(_, _, .exact) = pattern.kind else { continue }
+        exactOriginAnswers = origins.patterns.map { pattern in
+            guard case .host(_, _, .exact) = pattern.kind else { return nil }
             let field = HTTPField(name: .accessControlAllowOrigin, value: pattern.serialization)
-            exact.append((0, pattern.serialization.utf8, OriginAnswers(allowOrigin: field, template: template)))
+            return OriginAnswers(allowOrigin: field, template: template)
         }
-        exactOriginAnswers = ByteTable(exact)
+    }
+
+    /// The answers to `origin` when it is, byte for byte, one of the exact allowed origins.
+    func exactAnswers(_ origin: String) -> OriginAnswers? {
+        origins.exactPatternIndex(headerValue: origin).flatMap { exactOriginAnswers[$0] }
     }
 
     /// Where a field's diagnostics point, and whether they should be reported here (a route does not repeat the

@@ -9,6 +9,13 @@ import HTTPTypes
     import Darwin
 #endif
 
+/// Everything on standard input, as text.
+func readStandardInput() -> String {
+    var bytes: [UInt8] = []
+    while let line = readLine(strippingNewline: false) { bytes += Array(line.utf8) }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
 /// `cors check`: replay a request as a browser would, and explain the verdict.
 package struct Check: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
@@ -25,19 +32,32 @@ package struct Check: AsyncParsableCommand {
               cors check http://127.0.0.1:8080/items --origin http://localhost:3000 -X PUT \\
                   -H 'Content-Type: application/json' --credentials include
               cors check https://api.example.com/ --origin https://app.example.com --json | jq .failure
+
+            From DevTools: right-click the failed request, "Copy as cURL" (bash or cmd), and paste it:
+              cors check --curl 'curl "https://api.example.com/items" -X PUT -H "origin: https://app.example.com" …'
+              pbpaste | cors check --curl -
+            The page's origin comes from the command's Origin (or Referer) field, credentials from its cookies; \
+            the fields the browser sets itself are not replayed. Nothing in the command is run: options that \
+            would read or write files, or any shell syntax, are reported and refused.
             """
     )
 
-    @Argument(help: "The URL the page fetches.")
-    var url: String
+    @Argument(help: "The URL the page fetches (not with --curl).")
+    var url: String?
 
-    @Option(help: "The page's origin, as scheme://host[:port].")
-    var origin: String
+    @Option(help: "The page's origin, as scheme://host[:port] (with --curl: taken from the command unless given).")
+    var origin: String?
 
     @OptionGroup var request: RequestOptions
 
-    @Option(help: "The credentials mode: omit, same-origin or include.")
-    var credentials: CredentialsMode = .sameOrigin
+    @Option(
+        help: ArgumentHelp(
+            "A request copied with DevTools' \"Copy as cURL\" (bash or cmd), or - to read it from standard input.",
+            valueName: "command"))
+    var curl: String?
+
+    @Option(help: "The credentials mode: omit, same-origin (the default) or include.")
+    var credentials: CredentialsMode?
 
     @Option(help: "The engine to follow: chromium, firefox, webkit or spec.")
     var browser: BrowserChoice = .chromium
@@ -49,13 +69,46 @@ package struct Check: AsyncParsableCommand {
     package init() {}
 
     package func validate() throws {
-        _ = try validatedOrigin(origin, option: "--origin")
+        if let origin { _ = try validatedOrigin(origin, option: "--origin") }
+        if curl != nil {
+            guard url == nil, request.headers.isEmpty, request.method == "GET" else {
+                throw ValidationError("with --curl the request comes from the command: no URL, -X or -H")
+            }
+        } else {
+            guard url != nil else { throw ValidationError("give the URL to fetch, or --curl with a copied command") }
+            guard origin != nil else { throw ValidationError("--origin is needed: the page's origin") }
+        }
     }
 
-    func makeRequest() throws -> CrossOriginRequest {
-        CrossOriginRequest(
-            origin: try validatedOrigin(origin, option: "--origin"), url: url, method: request.requestMethod,
-            headerFields: try request.headerFields(), credentials: credentials)
+    /// What to fetch, and (with `--curl`) how it was read from the command, the body to send and its cookies.
+    func makeRequest() throws -> (request: CrossOriginRequest, replay: CurlReplay?, body: [UInt8]?, cookies: String?) {
+        let pageOrigin = try origin.map { try validatedOrigin($0, option: "--origin") }
+        guard let curl else {
+            let request = CrossOriginRequest(
+                origin: pageOrigin!, url: url!, method: request.requestMethod, headerFields: try request.headerFields(),
+                credentials: credentials ?? .sameOrigin)
+            return (request, nil, nil, nil)
+        }
+        let text = curl == "-" ? readStandardInput() : curl
+        do {
+            let command = try CurlCommand(text)
+            let sent = SentRequest(
+                url: command.url, method: command.method,
+                fields: command.headers + (command.cookies.map { [(name: "Cookie", value: $0)] } ?? []),
+                sentCookies: command.cookies != nil
+                    || command.headers.contains { $0.name.lowercased() == "cookie" },
+                bodyLength: command.body?.count ?? 0)
+            let page = try sent.pageRequest(origin: pageOrigin, credentials: credentials)
+            let cookies = sent.fields.filter { $0.name.lowercased() == "cookie" }
+                .map { String(decoding: $0.value, as: UTF8.self) }.joined(separator: "; ")
+            return (
+                page.request, CurlReplay(command: command, page: page), command.body, cookies.isEmpty ? nil : cookies
+            )
+        } catch let problems as CurlCommand.Problems {
+            throw ValidationError(problems.description)
+        } catch let unreadable as SentRequest.Unreadable {
+            throw ValidationError("--curl: " + unreadable.description)
+        }
     }
 
     package func run() async throws {
@@ -67,10 +120,18 @@ package struct Check: AsyncParsableCommand {
 
     /// Runs the check and returns what `run()` prints and the exit status.
     func execute(color: Bool) async throws -> (output: String, exitCode: Int32) {
-        let client = CORSClient(profile: browser.profile, timeoutSeconds: timeout.timeout)
-        let outcome = await client.fetch(try makeRequest())
+        let (request, replay, body, cookies) = try makeRequest()
+        let jar = CookieJar()
+        if let cookies, let host = try? Origin(url: request.url).host?.serialization {
+            for pair in cookies.split(separator: ";") { jar.set(String(pair), forHost: host) }
+        }
+        let client = CORSClient(profile: browser.profile, cookies: jar, timeoutSeconds: timeout.timeout)
+        let outcome = await client.fetch(request, body: body)
         try? await client.shutdown()
-        let text = output.json ? CheckReport.json(outcome.result) : CheckReport.text(outcome.result, color: color)
+        let text =
+            output.json
+            ? CheckReport.json(outcome.result, replay: replay)
+            : (replay.map { $0.text + "\n\n" } ?? "") + CheckReport.text(outcome.result, color: color)
         return (text, CheckReport.exitCode(outcome.result))
     }
 }

@@ -59,8 +59,8 @@ enum CheckReport {
         return lines.joined(separator: "\n").trimmingPrefixNewlines
     }
 
-    static func json(_ result: FetchResult) -> String {
-        JSONOutput.encode(CheckJSON(result))
+    static func json(_ result: FetchResult, replay: CurlReplay? = nil) -> String {
+        JSONOutput.encode(CheckJSON(result, curl: replay))
     }
 }
 
@@ -113,8 +113,11 @@ struct CheckJSON: Encodable {
     let failure: OrNull<Failure>
     let requests: [Request]
     let steps: [TraceText]
+    /// With `--curl` only: how the command was read.
+    let curl: CurlReplay?
 
-    init(_ result: FetchResult) {
+    init(_ result: FetchResult, curl: CurlReplay? = nil) {
+        self.curl = curl
         allowed = result.isReadable
         type = result.type.rawValue
         preflight = OrNull(

@@ -44,19 +44,26 @@ enum CheckReport {
                 paint("ALLOWED", "1;32")
                     + ": the page can read the response (status \(result.status); readable headers: "
                     + (names.isEmpty ? "none" : names.joined(separator: ", ")) + ").")
-        } else if let failure = result.failure {
-            lines.append(paint("BLOCKED", "1;31") + ": " + failure.summary)
-            var names = ["id: \(failure.code)"]
-            if let chromium = failure.chromium { names.append("Chromium: \(chromium)") }
-            if let firefox = failure.firefox { names.append("Firefox: \(firefox)") }
-            lines.append("  " + names.joined(separator: " · "))
-            if let detail = result.failureDetail { lines.append("  Value: `\(detail)`") }
-            lines.append(paint("  Fix: ", "1") + failure.fix)
+        } else if let failure = CheckJSON.Failure(result) {
+            lines += failureLines(failure, paint: paint)
         } else {
             lines.append(
                 paint("BLOCKED", "1;31") + ": the response is \(result.type.rawValue), so script cannot read it.")
         }
         return lines.joined(separator: "\n").trimmingPrefixNewlines
+    }
+
+    /// The verdict of a blocked fetch: summary, id and the engines' names for it, the value at fault, the fix.
+    static func failureLines(_ failure: CheckJSON.Failure, paint: (String, String) -> String = { text, _ in text })
+        -> [String]
+    {
+        var names = ["id: \(failure.id)"]
+        if let chromium = failure.chromium.value { names.append("Chromium: \(chromium)") }
+        if let firefox = failure.firefox.value { names.append("Firefox: \(firefox)") }
+        var lines = [paint("BLOCKED", "1;31") + ": " + failure.summary, "  " + names.joined(separator: " · ")]
+        if let detail = failure.detail.value { lines.append("  Value: `\(detail)`") }
+        lines.append(paint("  Fix: ", "1") + failure.fix)
+        return lines
     }
 
     static func json(_ result: FetchResult, replay: CurlReplay? = nil) -> String {
@@ -126,12 +133,7 @@ struct CheckJSON: Encodable {
             })
         response = OrNull(result.exchanges.last { !$0.request.isPreflight }?.response.map(Response.init))
         exposedHeaders = result.readableHeaderNames
-        failure = OrNull(
-            result.failure.map {
-                Failure(
-                    id: $0.code, chromium: OrNull($0.chromium), firefox: OrNull($0.firefox), summary: $0.summary,
-                    fix: $0.fix, detail: OrNull(result.failureDetail))
-            })
+        failure = OrNull(Failure(result))
         requests = result.exchanges.map { Request($0.request) }
         steps = result.trace.map(TraceText.init)
     }

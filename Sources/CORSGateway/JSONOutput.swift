@@ -13,7 +13,7 @@ package enum JSONOutput {
 
 /// A value that is written as `null` when absent, where the report's contract names the key either way.
 package struct OrNull<Value: Encodable>: Encodable {
-    let value: Value?
+    package let value: Value?
 
     package init(_ value: Value?) {
         self.value = value

@@ -17,7 +17,7 @@ enum Chromium {
     ///
     /// It awaits Chromium without blocking a thread: the pages fetch from servers in this process, whose handlers
     /// need the cooperative thread pool while Chromium runs.
-    static func dumpDOM(_ url: String, seconds: Int = 60) async throws -> String {
+    static func dumpDOM(_ url: String, seconds: Int = 60, extraArguments: [String] = []) async throws -> String {
         guard let binary else {
             throw ChromiumMissing()
         }
@@ -27,10 +27,11 @@ enum Chromium {
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--virtual-time-budget=\(seconds * 1000)", "--dump-dom", url,
-        ]
+        process.arguments =
+            [
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--virtual-time-budget=\(seconds * 1000)",
+            ] + extraArguments + ["--dump-dom", url]
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -47,7 +47,8 @@ struct CurlTests {
         }
     }
 
-    /// Commands in the browsers' exact layout, with the fields Chromium 156 and Firefox ESR send.
+    /// Commands in the browsers' exact layout: Chromium's with the fields real Chromium 156 sent (copied from its net
+    /// log), Firefox's with the fields Firefox ESR sends for such a fetch (written by hand, not captured).
     @Test func browserLayouts() throws {
         let chromium = """
             curl 'http://127.0.0.1:8702/x' \\

@@ -82,7 +82,10 @@ struct ExplainTests {
         #expect(text.contains("#4 PUT \(Self.api)"))
         #expect(text.contains("from \(Self.page), credentials same-origin, preflight #3"))
         #expect(text.contains("id: method-not-allowed · Chromium: MethodDisallowedByPreflightResponse"))
-        #expect(text.contains("4 entries: 1 cross-origin request (0 readable, 1 blocked, 0 unresolved), 1 preflight, 2 not CORS"))
+        #expect(
+            text.contains(
+                "4 entries: 1 cross-origin request (0 readable, 1 blocked, 0 unresolved), 1 preflight, 2 not CORS"
+            ))
     }
 
     /// A preflight answered earlier in the recording is cached (Access-Control-Max-Age) and covers a later request;

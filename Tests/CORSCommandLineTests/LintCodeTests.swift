@@ -41,6 +41,8 @@ struct LintCodeTests {
         .invalidRoutePrefix: #"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "api"}]}"#,
         .duplicateRoutePrefix:
             #"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/a"}, {"pathPrefix": "/a/"}]}"#,
+        .corsOffWithRules:
+            #"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/i/", "cors": false, "maxAge": 5}]}"#,
         .invalidJSON: #"{"allowOrigins": [}"#,
         .wildcardTrustedOrigin:
             #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {"trustedOrigins": ["*"]}}"#,

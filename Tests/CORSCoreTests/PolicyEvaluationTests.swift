@@ -281,4 +281,46 @@ struct PolicyEvaluationTests {
             #expect(Self.respond(decision)[.accessControlAllowOrigin] == outcome)
         }
     }
+
+    /// A route with `cors: false` (an internal API): no CORS field on any response, whatever the origin, a 403 to
+    /// every preflight, and no `Vary: Origin` — nothing there depends on the origin — while the rest keeps its rules.
+    @Test func aRouteCanSwitchCORSOff() throws {
+        let policy = try CORSPolicy(
+            json: """
+                {"allowOrigins": ["https://app.example.com"], "allowCredentials": true,
+                 "routes": [{"pathPrefix": "/internal/", "cors": false}]}
+                """)
+        let origin = [(HTTPField.Name.origin, "https://app.example.com")]
+        for path in ["/internal/users", "/internal", "/internal/a/b?x=1"] {
+            let actual = policy.evaluate(Self.request(.get, path: path, origin))
+            #expect(actual.immediateResponse == nil && actual.rejection == .corsDisabled, "\(path)")
+            #expect(Self.respond(actual, handler: [.contentType: "text/plain"]) == [.contentType: "text/plain"])
+            let preflight = policy.evaluate(Self.preflight(method: "PUT", path: path))
+            #expect(preflight.immediateResponse?.status == .forbidden && preflight.rejection == .corsDisabled)
+            #expect(Self.respond(preflight).isEmpty, "a refused preflight carries no CORS field and no Vary")
+            #expect(Self.respond(policy.evaluate(Self.request(.get, path: path))).isEmpty)
+        }
+        let outside = policy.evaluate(Self.request(.get, path: "/internals", origin))
+        #expect(Self.respond(outside)[.accessControlAllowOrigin] == "https://app.example.com")
+        #expect(Self.respond(outside)[.vary] == "Origin")
+        #expect(policy.allowedOrigins(forPath: "/internal/x").isEmpty)
+        #expect(policy.allowedOrigins(forPath: "/x").map(\.serialization) == ["https://app.example.com"])
+    }
+
+    /// A route that switches CORS off and sets CORS fields is a contradiction, named per field; an empty origin list
+    /// in a route is still an error, whose fix points at `cors: false`.
+    @Test func corsOffIsExplicit() {
+        let contradiction = CORSPolicy.diagnostics(
+            json: """
+                {"allowOrigins": ["https://app.example.com"],
+                 "routes": [{"pathPrefix": "/internal/", "cors": false, "allowOrigins": ["https://b.example"],
+                             "maxAge": 60}, {"pathPrefix": "/x/", "cors": "no"}]}
+                """)
+        #expect(contradiction.map(\.code) == [.wrongType, .corsOffWithRules, .corsOffWithRules])
+        #expect(contradiction.map(\.path) == ["routes[1].cors", "routes[0].allowOrigins", "routes[0].maxAge"])
+        let empty = CORSPolicy.diagnostics(
+            json: #"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/i/", "allowOrigins": []}]}"#)
+        #expect(empty.map(\.code) == [.noOrigins])
+        #expect(empty.first?.fix?.contains(#"write `"cors": false`"#) == true)
+    }
 }

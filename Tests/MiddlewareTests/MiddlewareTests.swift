@@ -184,4 +184,29 @@ struct MiddlewareTests {
             }
         }
     }
+
+    /// Issue #17, item 2: a route with `cors: false` reaches its handler with no CORS field, and its preflights get 403.
+    @Test(arguments: Framework.allCases)
+    func aRouteWithCORSOff(framework: Framework) async throws {
+        let policy = try CORSPolicy(
+            json: #"""
+                {"allowOrigins":["https://app.example.com"],"routes":[{"pathPrefix":"/internal/","cors":false}]}
+                """#)
+        try await framework.run(cors: CORSPolicyState(policy), protection: nil) { base in
+            let actual = try await raw(
+                base, "GET /internal/x HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example.com\r\n\r\n")
+            #expect(actual.hasPrefix("HTTP/1.1 200 ") || actual.hasPrefix("HTTP/1.1 404 "), "\(actual)")
+            #expect(!actual.lowercased().contains("access-control-"), "\(actual)")
+            #expect(!actual.lowercased().contains("vary: origin"), "\(actual)")
+            let preflight = try await raw(
+                base,
+                "OPTIONS /internal/x HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example.com\r\n"
+                    + "Access-Control-Request-Method: PUT\r\n\r\n")
+            #expect(preflight.hasPrefix("HTTP/1.1 403 "), "\(preflight)")
+            #expect(!preflight.lowercased().contains("access-control-"), "\(preflight)")
+            let elsewhere = try await raw(
+                base, "GET /x HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example.com\r\n\r\n")
+            #expect(elsewhere.lowercased().contains("access-control-allow-origin: https://app.example.com"))
+        }
+    }
 }

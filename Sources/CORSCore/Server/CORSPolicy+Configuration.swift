@@ -57,7 +57,7 @@ extension CORSPolicy {
 
     /// A policy for the requests whose normalized path starts with ``pathPrefix`` (at a `/` boundary).
     ///
-    /// A field left `nil` inherits the top-level value.
+    /// A field left `nil` inherits the top-level value; `cors: false` switches CORS off under the prefix.
     public struct Route: Sendable, Hashable {
         /// The path prefix, starting with `/`; matched case-sensitively on whole segments (`/api` matches `/api`
         /// and `/api/x`, not `/apix`).
@@ -71,6 +71,9 @@ extension CORSPolicy {
         public var preflightSuccessStatus: Int?
         public var dangerouslyAllowInsecureOriginsWithCredentials: Bool?
         public var dangerouslyAllowPublicSuffixWildcardsWithCredentials: Bool?
+        /// `false` switches CORS off under this prefix (an internal API, a webhook): requests get no CORS fields and
+        /// preflights get 403, whatever their origin. The route then sets no other field.
+        public var cors: Bool?
 
         public init(
             pathPrefix: String,
@@ -82,9 +85,11 @@ extension CORSPolicy {
             maxAge: Int? = nil,
             preflightSuccessStatus: Int? = nil,
             dangerouslyAllowInsecureOriginsWithCredentials: Bool? = nil,
-            dangerouslyAllowPublicSuffixWildcardsWithCredentials: Bool? = nil
+            dangerouslyAllowPublicSuffixWildcardsWithCredentials: Bool? = nil,
+            cors: Bool? = nil
         ) {
             self.pathPrefix = pathPrefix
+            self.cors = cors
             self.allowOrigins = allowOrigins
             self.allowMethods = allowMethods
             self.allowHeaders = allowHeaders

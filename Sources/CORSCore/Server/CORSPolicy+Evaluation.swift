@@ -11,7 +11,8 @@ extension CORSPolicy {
     /// - Anything else with `Origin`: an actual request; an allowed origin gets `Access-Control-Allow-Origin`,
     ///   credentials and exposed headers (https://fetch.spec.whatwg.org/#http-responses).
     ///
-    /// When the policy has `routes`, the path decides which rules apply, so a path with no single meaning (see
+    /// When the policy has `routes`, the path decides which rules apply (a route with `cors: false` refuses every
+    /// preflight and adds nothing to other responses), so a path with no single meaning (see
     /// ``PathAmbiguity``) cannot be judged: a request with `Origin` is refused with 400 (``CORSDecision/immediateResponse``),
     /// one without gets no CORS fields.
     ///
@@ -28,8 +29,12 @@ extension CORSPolicy {
         let isPreflight = originValue != nil && request.method == .options && requestMethodCount > 0
         let rules: CompiledRules
         switch routes.isEmpty ? .success(root) : self.rules(forPath: (request.path ?? "/")[...]) {
-        case .success(let matched):
+        case .success(let matched?):
             rules = matched
+        case .success(nil):
+            // The route switches CORS off: no CORS fields, and nothing that varies with the origin.
+            guard originValue != nil else { return CORSDecision(kind: .notCORS, vary: .none, answer: [:]) }
+            return CORSDecision(kind: isPreflight ? .preflight : .actual, rejection: .corsDisabled, vary: .none)
         case .failure(let ambiguity):
             guard originValue != nil else { return CORSDecision(kind: .notCORS, vary: .origin, answer: Self.notCORS) }
             return CORSDecision(

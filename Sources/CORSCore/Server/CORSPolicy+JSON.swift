@@ -209,7 +209,8 @@ struct JSONFieldReader {
 
     mutating func route(_ value: JSON, at path: String) -> CORSPolicy.Route? {
         guard let members = object(value, at: path) else { return nil }
-        checkKeys(members, allowed: [PolicyKey.pathPrefix] + PolicyKey.allCases.map(\.rawValue), at: path)
+        checkKeys(
+            members, allowed: [PolicyKey.pathPrefix, PolicyKey.cors] + PolicyKey.allCases.map(\.rawValue), at: path)
         var route = CORSPolicy.Route(pathPrefix: "")
         var hasPrefix = false
         for (name, value) in members {
@@ -223,6 +224,12 @@ struct JSONFieldReader {
                 }
                 route.pathPrefix = prefix
                 hasPrefix = true
+            } else if name == PolicyKey.cors {
+                guard case .bool(let enabled) = value else {
+                    wrongType(value, expected: "true or false", at: keyPath)
+                    continue
+                }
+                route.cors = enabled
             }
         }
         guard hasPrefix else {

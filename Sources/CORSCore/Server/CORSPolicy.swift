@@ -18,15 +18,16 @@ public struct CORSPolicy: Sendable {
     /// The configuration the policy was built from, as given.
     public let configuration: Configuration
     let root: CompiledRules
-    /// Route prefixes (without a trailing `/`), longest first, so the first match is the most specific.
-    let routes: [(prefix: String, rules: CompiledRules)]
+    /// Route prefixes (without a trailing `/`), longest first, so the first match is the most specific; no rules
+    /// where the route switches CORS off.
+    let routes: [(prefix: String, rules: CompiledRules?)]
 
     /// Validates `configuration`; throws every problem at once.
     public init(_ configuration: Configuration) throws(CORSPolicyError) {
         var diagnostics: [PolicyDiagnostic] = []
         let root = CompiledRules.compile(
             configuration, paths: .init(prefix: "", ownFields: nil), diagnostics: &diagnostics)
-        var routes: [(prefix: String, rules: CompiledRules)] = []
+        var routes: [(prefix: String, rules: CompiledRules?)] = []
         var seenPrefixes: [String: Int] = [:]
         for (index, route) in configuration.routes.enumerated() {
             let path = "routes[\(index)]."
@@ -39,6 +40,16 @@ public struct CORSPolicy: Sendable {
                             fix: "merge the two routes"))
                 } else {
                     seenPrefixes[prefix] = index
+                }
+                if route.cors == false {
+                    diagnostics += route.ownFields.sorted { $0.rawValue < $1.rawValue }.map { key in
+                        PolicyDiagnostic(
+                            code: .corsOffWithRules, path: path + key.rawValue, value: nil,
+                            message: "CORS is off for this route (`\"cors\": false`), so this field would never apply.",
+                            fix: "remove it, or remove `\"cors\": false`")
+                    }
+                    routes.append((prefix, nil))
+                    continue
                 }
                 let rules = CompiledRules.compile(
                     route.merged(over: configuration), paths: .init(prefix: path, ownFields: route.ownFields),
@@ -80,15 +91,15 @@ public struct CORSPolicy: Sendable {
     /// The allowed origins of the rules that govern `path`, without redundant patterns; none when the path has no
     /// single meaning (see ``PathAmbiguity``).
     public func allowedOrigins(forPath path: String = "/") -> [OriginPattern] {
-        (try? rules(forPath: path[...]).get())?.origins.patterns ?? []
+        ((try? rules(forPath: path[...]).get()) ?? nil)?.origins.patterns ?? []
     }
 
-    /// The rules of the longest route prefix that matches the canonical `path`, or the top-level rules; a failure
-    /// when the routes make the path's meaning matter and it has none.
+    /// The rules of the longest route prefix that matches the canonical `path` (`nil` when that route switches CORS
+    /// off), or the top-level rules; a failure when the routes make the path's meaning matter and it has none.
     ///
     /// A path with `;` parameters is judged both as written and without them (the reading of servers that strip
     /// them); if the two readings fall under different routes, the path is refused.
-    func rules(forPath target: Substring) -> Result<CompiledRules, PathAmbiguity> {
+    func rules(forPath target: Substring) -> Result<CompiledRules?, PathAmbiguity> {
         guard !routes.isEmpty else { return .success(root) }
         return RequestPath.judge(target) { path in routes.firstIndex { RequestPath.matches(path, prefix: $0.prefix) } }
             .map { index in index.map { routes[$0].rules } ?? root }

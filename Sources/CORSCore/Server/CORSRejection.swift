@@ -12,6 +12,7 @@ public struct CORSRejection: Sendable, Hashable, CustomStringConvertible {
         case invalidRequestHeaders = "invalid-request-headers"
         case headerNotAllowed = "header-not-allowed"
         case ambiguousPath = "ambiguous-path"
+        case corsDisabled = "cors-disabled"
     }
 
     private let base: Base
@@ -49,6 +50,9 @@ public struct CORSRejection: Sendable, Hashable, CustomStringConvertible {
     /// The policy's routes make the path matter and it has no single meaning; answered with 400.
     public static func ambiguousPath(_ ambiguity: PathAmbiguity) -> Self { Self(.ambiguousPath, ambiguity.code) }
 
+    /// The request's path is under a route with `cors: false`.
+    public static let corsDisabled = Self(.corsDisabled)
+
     var isAmbiguousPath: Bool { base == .ambiguousPath }
 
     public var description: String {
@@ -62,6 +66,7 @@ public struct CORSRejection: Sendable, Hashable, CustomStringConvertible {
         case .invalidRequestHeaders: return "Access-Control-Request-Headers is invalid (\(detail))"
         case .headerNotAllowed: return "the request header \(detail) is not allowed"
         case .ambiguousPath: return "the path has no single meaning [\(detail)]"
+        case .corsDisabled: return "CORS is off for this path (its route has `cors: false`)"
         }
     }
 }

@@ -99,7 +99,10 @@ final class CompiledRules: Sendable {
                 .allowOrigins,
                 PolicyDiagnostic(
                     code: .noOrigins, value: nil, message: "no origin is allowed, so no page could read a response.",
-                    fix: "list the origins of the pages that call this server, such as `https://app.example.com`"))
+                    fix: "list the origins of the pages that call this server, such as `https://app.example.com`"
+                        + (paths.prefix.isEmpty
+                            ? "" : "; to switch CORS off under this prefix, write `\"cors\": false`")
+                ))
         }
         let originsOwned = paths.reports(.allowOrigins)
         for (index, text) in configuration.allowOrigins.enumerated() {

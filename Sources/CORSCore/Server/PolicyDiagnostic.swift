@@ -35,6 +35,7 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
             case invalidPreflightStatus = "invalid-preflight-status"
             case invalidRoutePrefix = "invalid-route-prefix"
             case duplicateRoutePrefix = "duplicate-route-prefix"
+            case corsOffWithRules = "cors-off-with-rules"
             // Cross-origin protection
             case wildcardTrustedOrigin = "wildcard-trusted-origin"
             case invalidExemptPath = "invalid-exempt-path"
@@ -87,6 +88,7 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
         public static let invalidPreflightStatus = Self(.invalidPreflightStatus)
         public static let invalidRoutePrefix = Self(.invalidRoutePrefix)
         public static let duplicateRoutePrefix = Self(.duplicateRoutePrefix)
+        public static let corsOffWithRules = Self(.corsOffWithRules)
         public static let wildcardTrustedOrigin = Self(.wildcardTrustedOrigin)
         public static let invalidExemptPath = Self(.invalidExemptPath)
         public static let invalidPublicOrigin = Self(.invalidPublicOrigin)

@@ -63,4 +63,6 @@ enum PolicyKey: String, CaseIterable, Sendable {
     static let crossOriginProtection = "crossOriginProtection"
     /// The key a route names its prefix with.
     static let pathPrefix = "pathPrefix"
+    /// The key that switches CORS off for a route.
+    static let cors = "cors"
 }

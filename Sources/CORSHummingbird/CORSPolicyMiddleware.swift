@@ -24,14 +24,24 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     public let logger: Logger?
     /// The level of those log lines.
     public let logLevel: Logger.Level
+    /// Where origins the policy does not list are allowed at request time (see ``CORSCore/OriginSource``); a source
+    /// that fails is logged at `warning` and the origin refused.
+    public let originSource: (any OriginSource)?
 
-    public init(_ policy: CORSPolicy, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
-        self.init(state: CORSPolicyState(policy), logger: logger, logLevel: logLevel)
+    public init(
+        _ policy: CORSPolicy, originSource: (any OriginSource)? = nil, logger: Logger? = nil,
+        logLevel: Logger.Level = .debug
+    ) {
+        self.init(state: CORSPolicyState(policy), originSource: originSource, logger: logger, logLevel: logLevel)
     }
 
     /// A middleware serving the policy in `state`, which can be replaced while it runs.
-    public init(state: CORSPolicyState, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
+    public init(
+        state: CORSPolicyState, originSource: (any OriginSource)? = nil, logger: Logger? = nil,
+        logLevel: Logger.Level = .debug
+    ) {
         self.state = state
+        self.originSource = originSource
         self.logger = logger
         self.logLevel = logLevel
     }
@@ -40,15 +50,21 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         try await Self.respond(
-            to: request, context: context, policy: state.policy, logger: logger, logLevel: logLevel, next: next)
+            to: request, context: context, policy: state.policy, originSource: originSource, logger: logger,
+            logLevel: logLevel, next: next)
     }
 
     /// The middleware's work for one request under `policy`, for shells that hold the policy themselves.
     package static func respond(
-        to request: Request, context: Context, policy: CORSPolicy, logger: Logger?, logLevel: Logger.Level,
-        next: (Request, Context) async throws -> Response
+        to request: Request, context: Context, policy: CORSPolicy, originSource: (any OriginSource)? = nil,
+        logger: Logger?, logLevel: Logger.Level, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let decision = policy.evaluate(request.head)
+        var decision = policy.evaluate(request.head)
+        if let originSource, decision.unlistedOrigin != nil {
+            let failure: String?
+            (decision, failure) = await policy.evaluate(request.head, asking: originSource)
+            if let failure { logger?.warning("\(failure)") }
+        }
         if let logger, let message = decision.logMessage(for: request.head) {
             logger.log(level: logLevel, "\(message)")
         }

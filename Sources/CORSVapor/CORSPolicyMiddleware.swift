@@ -7,7 +7,7 @@ public import Vapor
 
 /// Applies a `CORSPolicy` in a Vapor 4 application.
 ///
-/// Install it with ``Vapor/Application/useCORS(_:logger:logLevel:)``, which puts it at `.beginning` of the global
+/// Install it with ``Vapor/Application/useCORS(_:originSource:logger:logLevel:)``, which puts it at `.beginning` of the global
 /// middleware: before the `ErrorMiddleware` (so errors and 404s get CORS fields) and before any authentication (so
 /// preflights, which carry no credentials, are answered):
 ///
@@ -25,14 +25,24 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
     public let logger: Logger?
     /// The level of those log lines.
     public let logLevel: Logger.Level
+    /// Where origins the policy does not list are allowed at request time (see ``CORSCore/OriginSource``); a source
+    /// that fails is logged at `warning` and the origin refused.
+    public let originSource: (any OriginSource)?
 
-    public init(_ policy: CORSPolicy, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
-        self.init(state: CORSPolicyState(policy), logger: logger, logLevel: logLevel)
+    public init(
+        _ policy: CORSPolicy, originSource: (any OriginSource)? = nil, logger: Logger? = nil,
+        logLevel: Logger.Level = .debug
+    ) {
+        self.init(state: CORSPolicyState(policy), originSource: originSource, logger: logger, logLevel: logLevel)
     }
 
     /// A middleware serving the policy in `state`, which can be replaced while it runs.
-    public init(state: CORSPolicyState, logger: Logger? = nil, logLevel: Logger.Level = .debug) {
+    public init(
+        state: CORSPolicyState, originSource: (any OriginSource)? = nil, logger: Logger? = nil,
+        logLevel: Logger.Level = .debug
+    ) {
         self.state = state
+        self.originSource = originSource
         self.logger = logger
         self.logLevel = logLevel
     }
@@ -48,7 +58,12 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
         let head = HTTPRequest(
             method: method, scheme: nil, authority: nil, path: policy.dependsOnPath ? request.url.string : "/",
             headerFields: fields)
-        let decision = policy.evaluate(head)
+        var decision = policy.evaluate(head)
+        if let originSource, decision.unlistedOrigin != nil {
+            let failure: String?
+            (decision, failure) = await policy.evaluate(head, asking: originSource)
+            if let failure { logger?.warning("\(failure)") }
+        }
         if let logger, let message = decision.logMessage(for: head) { logger.log(level: logLevel, "\(message)") }
         if let immediate = decision.immediateResponse {
             return Response(
@@ -92,10 +107,11 @@ extension Application {
     /// Installs ``CORSPolicyMiddleware`` at the beginning of the global middleware and returns it (keep it to call
     /// `reconfigure`).
     @discardableResult
-    public func useCORS(_ policy: CORSPolicy, logger: Logger? = nil, logLevel: Logger.Level = .debug)
-        -> CORSPolicyMiddleware
-    {
-        let middleware = CORSPolicyMiddleware(policy, logger: logger, logLevel: logLevel)
+    public func useCORS(
+        _ policy: CORSPolicy, originSource: (any OriginSource)? = nil, logger: Logger? = nil,
+        logLevel: Logger.Level = .debug
+    ) -> CORSPolicyMiddleware {
+        let middleware = CORSPolicyMiddleware(policy, originSource: originSource, logger: logger, logLevel: logLevel)
         self.middleware.use(middleware, at: .beginning)
         return middleware
     }

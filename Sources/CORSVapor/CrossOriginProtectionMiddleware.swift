@@ -46,7 +46,7 @@ public struct CrossOriginProtectionMiddleware: AsyncMiddleware {
 
 extension Application {
     /// Installs ``CrossOriginProtectionMiddleware`` at the beginning of the global middleware — call it before
-    /// ``useCORS(_:logger:logLevel:)`` so that CORS stays outermost — and returns it.
+    /// ``useCORS(_:originSource:logger:logLevel:)`` so that CORS stays outermost — and returns it.
     @discardableResult
     public func useCrossOriginProtection(
         _ protection: CrossOriginProtection, logger: Logger? = nil, logLevel: Logger.Level = .debug

@@ -3,6 +3,7 @@ import CORSCore
 import CORSTestSupport
 import HTTPTypes
 import Logging
+import Synchronization
 import Testing
 
 let app = "https://app.example.com"
@@ -208,5 +209,64 @@ struct MiddlewareTests {
                 base, "GET /x HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example.com\r\n\r\n")
             #expect(elsewhere.lowercased().contains("access-control-allow-origin: https://app.example.com"))
         }
+    }
+
+    /// Issue #17, item 1: origins from a store, asked once per origin through the cache, held to the credentials
+    /// rules, and refused (with a warning logged) when the store fails.
+    @Test(arguments: Framework.allCases)
+    func originsFromAStore(framework: Framework) async throws {
+        let policy = try CORSPolicy(allowOrigins: ["https://app.example.com"], allowCredentials: true)
+        let store = TenantStore(["https://tenant.example", "http://plain.example"])
+        let source = CachedOriginSource(store, capacity: 100, timeToLive: .seconds(60))
+        try await framework.run(cors: CORSPolicyState(policy), originSource: source) { base in
+            for _ in 0..<5 {
+                let answer = try await raw(
+                    base, "GET /x HTTP/1.1\r\nHost: t\r\nOrigin: https://tenant.example\r\n\r\n")
+                #expect(answer.lowercased().contains("access-control-allow-origin: https://tenant.example"))
+                #expect(answer.lowercased().contains("access-control-allow-credentials: true"))
+                let stranger = try await raw(
+                    base, "GET /x HTTP/1.1\r\nHost: t\r\nOrigin: https://stranger.example\r\n\r\n")
+                #expect(!stranger.lowercased().contains("access-control-allow-origin"))
+                #expect(stranger.lowercased().contains("vary: origin"))
+            }
+            let plain = try await raw(
+                base, "GET /x HTTP/1.1\r\nHost: t\r\nOrigin: http://plain.example\r\n\r\n")
+            #expect(!plain.lowercased().contains("access-control-allow-origin"), "insecure with credentials")
+            let listed = try await raw(
+                base, "GET /x HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example.com\r\n\r\n")
+            #expect(listed.lowercased().contains("access-control-allow-origin: https://app.example.com"))
+        }
+        #expect(store.queries == ["https://tenant.example", "https://stranger.example"], "one query per origin")
+        print("origin source (\(framework)): 11 CORS requests, \(store.queries.count) store queries")
+
+        let recorder = LogRecorder()
+        let broken = TenantStore(["https://tenant.example"], failing: true)
+        let logger = Logger(label: "cors") { _ in recorder }
+        try await framework.run(cors: CORSPolicyState(policy), originSource: broken, logger: logger) { base in
+            let answer = try await raw(
+                base, "GET /x HTTP/1.1\r\nHost: t\r\nOrigin: https://tenant.example\r\n\r\n")
+            #expect(!answer.lowercased().contains("access-control-allow-origin"))
+        }
+        #expect(recorder.messages.contains { $0.contains("CORS origin source failed, origin refused") })
+    }
+}
+
+/// A customers' store for the middleware tests: a set of origins, counting queries.
+final class TenantStore: OriginSource {
+    let allowed: Set<String>
+    let failing: Bool
+    private let asked = Mutex<[String]>([])
+
+    init(_ allowed: Set<String>, failing: Bool = false) {
+        self.allowed = allowed
+        self.failing = failing
+    }
+
+    var queries: [String] { asked.withLock { $0 } }
+
+    func allows(_ origin: Origin) async throws -> Bool {
+        asked.withLock { $0.append(origin.serialization) }
+        if failing { throw CancellationError() }
+        return allowed.contains(origin.serialization)
     }
 }

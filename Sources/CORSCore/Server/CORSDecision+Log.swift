@@ -29,4 +29,11 @@ extension CORSDecision {
         }
         return output
     }
+
+    /// The log line for an ``OriginSource`` that failed (threw or timed out): the origin was refused, and why.
+    public static func sourceFailureMessage(_ error: any Error, for request: HTTPRequest) -> String {
+        "CORS origin source failed, origin refused: \(sanitized(String(describing: error))); "
+            + "\(sanitized(request.method.rawValue)) \(sanitized(request.path ?? "")) "
+            + "from origin \"\(sanitized(request.headerFields[.origin] ?? ""))\""
+    }
 }

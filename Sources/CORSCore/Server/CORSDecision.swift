@@ -65,6 +65,16 @@ public struct CORSDecision: Sendable {
         }
     }
 
+    /// The origin, when the request was refused only because no rule lists it: a browser's serialization, never
+    /// `null`. This is what a middleware asks an ``OriginSource`` about, and gives back to
+    /// ``CORSPolicy/evaluate(_:allowing:)``.
+    public var unlistedOrigin: Origin? {
+        guard case .unmatchedOrigin(let value) = refusal, value != "null", SerializedOrigin.isValid(value) else {
+            return nil
+        }
+        return Origin(headerValue: value)
+    }
+
     /// A response without fields for each status an immediate response can have, built once (an `HTTPResponse`
     /// allocates storage for its status): 200 to 299 by `status - 200`, then 400 and 403.
     private static let heads: [HTTPResponse] = (Array(200...299) + [400, 403]).map {

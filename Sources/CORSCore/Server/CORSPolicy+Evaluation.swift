@@ -16,8 +16,14 @@ extension CORSPolicy {
     /// ``PathAmbiguity``) cannot be judged: a request with `Origin` is refused with 400 (``CORSDecision/immediateResponse``),
     /// one without gets no CORS fields.
     ///
+    /// `allowing` is an origin an ``OriginSource`` allowed at request time (see ``CORSDecision/unlistedOrigin``): when
+    /// the request's `Origin` is that origin, it is answered as a listed exact origin would be — after the rule
+    /// every listed origin passes: with credentials, it must be potentially trustworthy
+    /// (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy), else the refusal is
+    /// ``CORSRejection/insecureOriginWithCredentials``.
+    ///
     /// Work is bounded by the request's field count and by ``HeaderList/Limits``, never by a header's length.
-    public func evaluate(_ request: HTTPRequest) -> CORSDecision {
+    public func evaluate(_ request: HTTPRequest, allowing dynamicOrigin: Origin? = nil) -> CORSDecision {
         let fields = request.headerFields
         let found = CORSRequestFields(fields)
         let originCount = found.originCount
@@ -58,6 +64,11 @@ extension CORSPolicy {
             ?? (rules.origins.hasWildcardPatterns ? rules.patternOriginAnswers.answers(originValue) : nil)
         {
             answers = found
+        } else if let dynamicOrigin, dynamicOrigin.serialization == originValue {
+            if rules.credentialsNeedSecureOrigins, !dynamicOrigin.isPotentiallyTrustworthy {
+                return CORSDecision(kind: kind, rejection: .insecureOriginWithCredentials, vary: vary)
+            }
+            answers = nil
         } else {
             guard rules.origins.wildcardPatternsMatch(headerValue: originValue) else {
                 return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)

@@ -13,6 +13,7 @@ public struct CORSRejection: Sendable, Hashable, CustomStringConvertible {
         case headerNotAllowed = "header-not-allowed"
         case ambiguousPath = "ambiguous-path"
         case corsDisabled = "cors-disabled"
+        case insecureOriginWithCredentials = "insecure-origin-with-credentials"
     }
 
     private let base: Base
@@ -53,6 +54,11 @@ public struct CORSRejection: Sendable, Hashable, CustomStringConvertible {
     /// The request's path is under a route with `cors: false`.
     public static let corsDisabled = Self(.corsDisabled)
 
+    /// An ``OriginSource`` would allow the origin, but it is not potentially trustworthy (https, wss or loopback) and
+    /// the rules allow credentials: the same rule a listed origin must pass (`dangerouslyAllowInsecureOriginsWithCredentials`
+    /// lifts it).
+    public static let insecureOriginWithCredentials = Self(.insecureOriginWithCredentials)
+
     var isAmbiguousPath: Bool { base == .ambiguousPath }
 
     public var description: String {
@@ -67,6 +73,8 @@ public struct CORSRejection: Sendable, Hashable, CustomStringConvertible {
         case .headerNotAllowed: return "the request header \(detail) is not allowed"
         case .ambiguousPath: return "the path has no single meaning [\(detail)]"
         case .corsDisabled: return "CORS is off for this path (its route has `cors: false`)"
+        case .insecureOriginWithCredentials:
+            return "the origin is not https or loopback, so it may not read credentialed responses"
         }
     }
 }

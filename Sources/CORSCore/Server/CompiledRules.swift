@@ -13,6 +13,9 @@ final class CompiledRules: Sendable {
     let headers: [[UInt8]]
     /// A successful preflight's status (2xx).
     let preflightStatus: UInt16
+    /// Whether an origin allowed at request time (by an ``OriginSource``) must be potentially trustworthy: the rules
+    /// allow credentials and do not set `dangerouslyAllowInsecureOriginsWithCredentials`.
+    let credentialsNeedSecureOrigins: Bool
 
     /// How the answers to an allowed origin are written.
     let template: AnswerTemplate
@@ -25,8 +28,9 @@ final class CompiledRules: Sendable {
 
     init(
         origins: OriginSet, allowsAllMethods: Bool, methods: [String], allowsAllHeaders: Bool, headers: [String],
-        preflightStatus: HTTPResponse.Status, template: AnswerTemplate
+        preflightStatus: HTTPResponse.Status, credentialsNeedSecureOrigins: Bool, template: AnswerTemplate
     ) {
+        self.credentialsNeedSecureOrigins = credentialsNeedSecureOrigins
         self.origins = origins
         self.allowsAllMethods = allowsAllMethods
         self.methods = methods
@@ -300,6 +304,7 @@ final class CompiledRules: Sendable {
             headers: headers,
             preflightStatus: (200...299).contains(configuration.preflightSuccessStatus)
                 ? HTTPResponse.Status(code: configuration.preflightSuccessStatus) : .noContent,
+            credentialsNeedSecureOrigins: credentials && !configuration.dangerouslyAllowInsecureOriginsWithCredentials,
             template: AnswerTemplate(
                 actualFields: actualFields, preflightFields: preflightFields,
                 originVary: origins.allowsAll ? .none : .origin))

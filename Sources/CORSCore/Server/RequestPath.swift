@@ -172,7 +172,7 @@ package enum RequestPath {
     }
 }
 
-/// Why a request's path has no single meaning (see ``CORSPolicy/evaluate(_:)``). Each value has a stable ``code``.
+/// Why a request's path has no single meaning (see ``CORSPolicy/evaluate(_:allowing:)``). Each value has a stable ``code``.
 public struct PathAmbiguity: Error, Sendable, Hashable, CustomStringConvertible {
     /// The stable identifier, for logs and tools.
     public let code: String

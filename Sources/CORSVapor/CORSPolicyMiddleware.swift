@@ -25,7 +25,7 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
     public let logger: Logger?
     /// The level of those log lines.
     public let logLevel: Logger.Level
-    /// Where origins the policy does not list are allowed at request time (see ``CORSCore/OriginSource``); a source
+    /// Where origins the policy does not list are allowed at request time (see `OriginSource` in CORSCore); a source
     /// that fails is logged at `warning` and the origin refused.
     public let originSource: (any OriginSource)?
 

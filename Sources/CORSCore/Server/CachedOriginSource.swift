@@ -38,6 +38,7 @@ public final class CachedOriginSource: OriginSource {
     private let state = Mutex(State())
 
     /// - Parameters:
+    ///   - source: the source asked about an origin with no answer kept.
     ///   - capacity: the most answers kept.
     ///   - timeToLive: how long an allowed origin is kept.
     ///   - negativeTimeToLive: how long a refused origin is kept (by default, `timeToLive`).

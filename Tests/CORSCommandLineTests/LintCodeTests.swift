@@ -43,6 +43,7 @@ struct LintCodeTests {
             #"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/a"}, {"pathPrefix": "/a/"}]}"#,
         .corsOffWithRules:
             #"{"allowOrigins": ["https://a.example"], "routes": [{"pathPrefix": "/i/", "cors": false, "maxAge": 5}]}"#,
+        .originTrailingDot: #"{"allowOrigins": ["https://example.com."]}"#,
         .invalidJSON: #"{"allowOrigins": [}"#,
         .wildcardTrustedOrigin:
             #"{"allowOrigins": ["https://a.example"], "crossOriginProtection": {"trustedOrigins": ["*"]}}"#,

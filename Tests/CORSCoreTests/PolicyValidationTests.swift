@@ -47,6 +47,47 @@ struct PolicyValidationTests {
         if let fix { #expect(problem.fix?.contains(fix) == true, "\(problem)") }
     }
 
+    /// Issue #17, item 4: origins classified as the Secure Contexts spec does
+    /// (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy), and hosts no browser can send.
+    @Test(
+        arguments: [
+            ("http://localhost.", [PolicyDiagnostic.Code.originTrailingDot]),
+            ("http://foo.localhost.", [.originTrailingDot]),
+            ("https://example.com.", [.originTrailingDot]),
+            ("https://*.com.", [.originTrailingDot]),
+            ("https://" + String(repeating: "a", count: 64) + ".example", [.invalidOrigin]),
+            (
+                "https://" + Array(repeating: String(repeating: "a", count: 60), count: 5).joined(separator: "."),
+                [
+                    .invalidOrigin
+                ]
+            ),
+            ("http://xn--f", [.invalidOrigin]), ("https://xn--.example", [.invalidOrigin]),
+            ("https://xn--bcher-kva.example", []), ("https://xn--mnchen-3ya.example", []),
+            ("chrome-extension://abcdefghijklmnopabcdefghijklmnop", []),
+            ("moz-extension://2e8c0f2d-58a3-4d6b-9a3e-0f6c7e3b1a11", []), ("capacitor://localhost", []),
+            ("http://localhost", []), ("http://app.localhost:3000", []),
+            ("ionic://app", [.insecureOriginWithCredentials]), ("http://app.example", [.insecureOriginWithCredentials]),
+        ] as [(String, [PolicyDiagnostic.Code])])
+    func originsAsBrowsersClassifyThem(origin: String, codes: [PolicyDiagnostic.Code]) {
+        let problems = Self.problems(origins: [origin], credentials: true)
+        #expect(problems.map(\.code) == codes, "\(origin): \(problems)")
+        if origin == "ionic://app" {
+            #expect(problems.first?.message.contains("`ionic:` origin") == true)
+            #expect(problems.first?.message.contains("plain-http") == false)
+        }
+        if origin == "https://example.com." { #expect(problems.first?.fix == "write `https://example.com`") }
+    }
+
+    @Test func loopbackNamesWithAFinalDot() throws {
+        #expect(try #require(Origin(headerValue: "http://localhost:3000")).isPotentiallyTrustworthy)
+        for host in ["localhost.", "foo.localhost.", "localhost", "a.b.localhost"] {
+            #expect(Origin(scheme: "http", host: .domain(host)).isPotentiallyTrustworthy, "\(host)")
+        }
+        #expect(!Origin(scheme: "http", host: .domain("localhost.example")).isPotentiallyTrustworthy)
+        #expect(Origin(scheme: "chrome-extension", host: .domain("abc")).isPotentiallyTrustworthy)
+    }
+
     @Test func credentialRules() throws {
         #expect(Self.problems(origins: ["*"], credentials: true).map(\.code) == [.wildcardOriginWithCredentials])
         #expect(Self.problems(origins: ["*"]).isEmpty)

@@ -31,14 +31,15 @@ extension Origin {
             return true
         }
 
-        /// Whether the host is `localhost`, a `.localhost` name, or a loopback address: hosts that browsers treat as
-        /// potentially trustworthy even over `http`.
+        /// Whether the host is `localhost`, a `.localhost` name (with or without a final dot), or a loopback address:
+        /// hosts that browsers treat as potentially trustworthy even over `http`.
         ///
         /// https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy
         public var isLoopback: Bool {
             switch self {
             case .domain(let domain):
-                return domain == "localhost" || domain.hasSuffix(".localhost")
+                let name = domain.hasSuffix(".") ? domain.dropLast() : domain[...]
+                return name == "localhost" || name.hasSuffix(".localhost")
             case .ipv4(let address):
                 return address >> 24 == 127
             case .ipv6(let pieces):

@@ -85,12 +85,23 @@ public struct Origin: Sendable, Hashable, CustomStringConvertible {
         self == other
     }
 
-    /// Whether a browser treats the origin as potentially trustworthy: `https`, `wss`, or a loopback host.
+    /// Whether a browser treats the origin as potentially trustworthy: `https`, `wss`, a loopback host, or a
+    /// browser extension's scheme (which Chromium, Firefox and Safari register as secure).
     ///
     /// https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy
     public var isPotentiallyTrustworthy: Bool {
         guard case .tuple(let scheme, let host, _, _) = storage else { return false }
-        return scheme == "https" || scheme == "wss" || host.isLoopback
+        return Self.isPotentiallyTrustworthy(scheme: scheme, host: host)
+    }
+
+    /// The schemes browsers give their extensions' pages, which they treat as secure.
+    static let extensionSchemes: Set<String> = ["chrome-extension", "moz-extension", "safari-web-extension"]
+
+    /// "Is origin potentially trustworthy?" for a tuple origin's scheme and host: `https`, `wss`, an extension
+    /// scheme, or a loopback host (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy, steps 3–6;
+    /// the user agent's own secure schemes are its extension schemes).
+    static func isPotentiallyTrustworthy(scheme: String, host: Host) -> Bool {
+        scheme == "https" || scheme == "wss" || extensionSchemes.contains(scheme) || host.isLoopback
     }
 
     /// The default port of a special scheme, or `nil`.

@@ -111,6 +111,7 @@ extension OriginPattern {
             report(.invalidOrigin, "`\(hostText)` is not a valid host (\(error)).")
             return (nil, problems)
         }
+        if case .domain(let domain) = host { Self.checkDomain(domain, text: text, report: report) }
         let canonicalHost = host.serialization
         if canonicalHost != hostText {
             if !hostText.unicodeScalars.allSatisfy({ $0.isASCII }) {
@@ -139,6 +140,32 @@ extension OriginPattern {
                 .originNotLowercase, "browsers send the scheme in lowercase.", fix: "write `\(pattern.serialization)`")
         }
         return (pattern, problems)
+    }
+
+    /// What a domain must be for a browser to send it: no final dot (swift-cors reads such an `Origin` as malformed,
+    /// so the entry could never match), within DNS's lengths (RFC 1035 §2.3.4: 253 bytes, 63 per label), and Punycode
+    /// that decodes (RFC 3492) where a label starts with `xn--`.
+    private static func checkDomain(
+        _ domain: String, text: String, report: (PolicyDiagnostic.Code, String, String?) -> Void
+    ) {
+        var name = domain[...]
+        if name.hasSuffix(".") {
+            name = name.dropLast()
+            report(
+                .originTrailingDot,
+                "a host with a final dot is an origin of its own, sent only by pages loaded from such a URL; "
+                    + "swift-cors refuses those `Origin` values as malformed, so this entry could never match.",
+                "write `\(text.replacing(domain, with: name))`")
+        }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        if name.utf8.count > 253 || labels.contains(where: { $0.utf8.count > 63 }) {
+            report(
+                .invalidOrigin,
+                "the host is longer than DNS allows (253 bytes, 63 per label): no browser can send it.", nil)
+        }
+        if let label = labels.first(where: { $0.hasPrefix("xn--") && !Punycode.isValid($0.dropFirst(4)) }) {
+            report(.invalidOrigin, "`\(label)` is not valid Punycode: no browser can send it.", nil)
+        }
     }
 
     /// The `:` before the port: the last one outside IPv6 brackets.

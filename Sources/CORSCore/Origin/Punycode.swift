@@ -57,6 +57,56 @@ enum Punycode {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Whether `encoded` (what follows `xn--`) is Punycode that decodes to a label with at least one non-ASCII
+    /// character and encodes back to itself — what a browser's URL parser would have produced (RFC 3492 §6.2).
+    static func isValid(_ encoded: some StringProtocol) -> Bool {
+        let bytes = Array(ASCII.lowercased(encoded).utf8)
+        guard !bytes.isEmpty, bytes.count <= maximumLabelLength, bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+        let delimiter = bytes.lastIndex(of: UInt8(ascii: "-"))
+        var output = delimiter.map { bytes[..<$0].map { Int($0) } } ?? []
+        var position = delimiter.map { $0 + 1 } ?? 0
+        var n = initialN
+        var i = 0
+        var bias = initialBias
+        while position < bytes.count {
+            let oldI = i
+            var weight = 1
+            var k = base
+            while true {
+                guard position < bytes.count, let value = digitValue(bytes[position]) else { return false }
+                position += 1
+                let (step, overflow) = value.multipliedReportingOverflow(by: weight)
+                guard !overflow, i <= Int(Int32.max) - step else { return false }
+                i += step
+                let t = k <= bias ? tMin : (k >= bias + tMax ? tMax : k - bias)
+                if value < t { break }
+                let (next, wide) = weight.multipliedReportingOverflow(by: base - t)
+                guard !wide, next <= Int(Int32.max) else { return false }
+                weight = next
+                k += base
+            }
+            bias = adapt(delta: i - oldI, count: output.count + 1, first: oldI == 0)
+            n += i / (output.count + 1)
+            i %= output.count + 1
+            guard n <= 0x10FFFF, !(0xD800...0xDFFF).contains(n) else { return false }
+            output.insert(n, at: i)
+            i += 1
+        }
+        let scalars = output.compactMap { Unicode.Scalar(UInt32($0)) }
+        guard scalars.count == output.count, scalars.contains(where: { !$0.isASCII }) else { return false }
+        var label = ""
+        label.unicodeScalars.append(contentsOf: scalars)
+        return encode(label) == String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func digitValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): Int(byte - UInt8(ascii: "a"))
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0")) + 26
+        default: nil
+        }
+    }
+
     private static func digit(_ value: Int) -> UInt8 {
         value < 26 ? UInt8(ascii: "a") + UInt8(value) : UInt8(ascii: "0") + UInt8(value - 26)
     }

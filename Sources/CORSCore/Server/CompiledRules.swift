@@ -134,19 +134,19 @@ final class CompiledRules: Sendable {
                         fix: "list the exact origins that may read credentialed responses"))
             case .host(let scheme, let host, _):
                 if !configuration.dangerouslyAllowInsecureOriginsWithCredentials,
-                    !(scheme == "https" || scheme == "wss" || host.isLoopback)
+                    !Origin.isPotentiallyTrustworthy(scheme: scheme, host: host)
                 {
-                    reportCross(insecure(text))
+                    reportCross(insecure(text, scheme: scheme))
                 }
             case .subdomains(let scheme, let domain, _):
                 if !configuration.dangerouslyAllowInsecureOriginsWithCredentials,
-                    !(scheme == "https" || scheme == "wss" || Origin.Host.domain(domain).isLoopback)
+                    !Origin.isPotentiallyTrustworthy(scheme: scheme, host: .domain(domain))
                 {
-                    reportCross(insecure(text))
+                    reportCross(insecure(text, scheme: scheme))
                 }
                 // `*.localhost` names resolve to this machine only (RFC 6761), so nobody else can own one.
                 if !configuration.dangerouslyAllowPublicSuffixWildcardsWithCredentials, domain != "localhost",
-                    PublicSuffixList.isPublicSuffix(domain)
+                    PublicSuffixList.isPublicSuffix(domain.hasSuffix(".") ? String(domain.dropLast()) : domain)
                 {
                     reportCross(
                         PolicyDiagnostic(
@@ -310,8 +310,16 @@ final class CompiledRules: Sendable {
                 originVary: origins.allowsAll ? .none : .origin))
     }
 
-    private static func insecure(_ text: String) -> PolicyDiagnostic {
-        PolicyDiagnostic(
+    private static func insecure(_ text: String, scheme: String) -> PolicyDiagnostic {
+        guard scheme == "http" || scheme == "ws" else {
+            return PolicyDiagnostic(
+                code: .insecureOriginWithCredentials, value: text,
+                message: "browsers treat a `\(scheme):` origin as potentially trustworthy only when the app embedding "
+                    + "the page registers the scheme as secure (as iOS WebViews do for an app's own scheme).",
+                fix: "if the app's WebView registers `\(scheme):` as secure, set "
+                    + "`dangerouslyAllowInsecureOriginsWithCredentials`; otherwise serve the page over https")
+        }
+        return PolicyDiagnostic(
             code: .insecureOriginWithCredentials, value: text,
             message: "a network attacker can inject script into a plain-http origin and read credentialed responses.",
             fix: "use the https origin, or set `dangerouslyAllowInsecureOriginsWithCredentials`")

@@ -10,6 +10,7 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
             case invalidOrigin = "invalid-origin"
             case missingScheme = "missing-scheme"
             case originTrailingSlash = "origin-trailing-slash"
+            case originTrailingDot = "origin-trailing-dot"
             case originHasPath = "origin-has-path"
             case originHasUserinfo = "origin-has-userinfo"
             case originDefaultPort = "origin-default-port"
@@ -65,6 +66,7 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
         public static let invalidOrigin = Self(.invalidOrigin)
         public static let missingScheme = Self(.missingScheme)
         public static let originTrailingSlash = Self(.originTrailingSlash)
+        public static let originTrailingDot = Self(.originTrailingDot)
         public static let originHasPath = Self(.originHasPath)
         public static let originHasUserinfo = Self(.originHasUserinfo)
         public static let originDefaultPort = Self(.originDefaultPort)

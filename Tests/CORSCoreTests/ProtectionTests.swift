@@ -88,6 +88,46 @@ struct ProtectionTests {
         #expect(decision.rejectionResponse?.status == status)
     }
 
+    /// Issue #17, item 3: a WebSocket handshake is a `GET`, but it opens a channel that carries the user's cookies;
+    /// it is checked like a state-changing request (cross-site WebSocket hijacking), with the same reasons.
+    @Test(
+        arguments: [
+            // Upgrade, Sec-Fetch-Site, Origin → reason, allowed
+            ("websocket", "cross-site", "https://evil.example", "cross-site-request", false),
+            ("WebSocket", "cross-site", "https://evil.example", "cross-site-request", false),
+            ("h2c, websocket", nil, "https://evil.example", "origin-mismatch", false),
+            ("websocket", nil, "null", "null-origin", false),
+            ("websocket", "same-origin", "https://bank.example", "same-origin", true),
+            ("websocket", nil, "https://bank.example", "same-origin", true),
+            ("websocket", "cross-site", "https://partner.example", "trusted-origin", true),
+            ("websocket", nil, nil, "no-browser-metadata", true),
+            ("h2c", "cross-site", "https://evil.example", "safe-method", true),
+            ("websocketx", "cross-site", "https://evil.example", "safe-method", true),
+            // `Upgrade` dropped on the way (a connection-specific field), `Sec-WebSocket-Key` kept.
+            ("", "cross-site", "https://evil.example+key", "cross-site-request", false),
+        ] as [(String, String?, String?, String, Bool)])
+    func webSocketHandshakes(upgrade: String, site: String?, origin: String?, reason: String, allowed: Bool) {
+        let withKey = origin?.hasSuffix("+key") == true
+        let origin = withKey ? origin.map { String($0.dropLast(4)) } : origin
+        var request = Self.request(.get, path: "/ws", site: site, origin: origin)
+        if upgrade.isEmpty {
+            request.headerFields[.secWebSocketKey] = "dGhlIHNhbXBsZSBub25jZQ=="
+        } else {
+            request.headerFields[.upgrade] = upgrade
+            request.headerFields[.connection] = "Upgrade"
+        }
+        let decision = Self.protection.evaluate(request)
+        #expect(decision.reason.code == reason && decision.isAllowed == allowed, "\(upgrade) \(site ?? "-")")
+        let unchecked = try! CrossOriginProtection(.init(checkWebSockets: false))
+        #expect(unchecked.evaluate(request).reason.code == "safe-method")
+        // HTTP/2: extended CONNECT with :protocol websocket (RFC 8441).
+        var connect = Self.request(.connect, path: "/ws", site: site, origin: origin)
+        connect.extendedConnectProtocol = "websocket"
+        if upgrade == "websocket" || withKey {
+            #expect(Self.protection.evaluate(connect).reason.code == reason)
+        }
+    }
+
     @Test func sameSiteWhenAllowed() throws {
         let lenient = try CrossOriginProtection(.init(allowSameSite: true))
         #expect(lenient.evaluate(Self.request(site: "same-site")).isAllowed)

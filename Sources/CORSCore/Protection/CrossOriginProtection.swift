@@ -6,7 +6,12 @@ public import HTTPTypes
 /// the user's cookies. Browsers say where a request comes from — `Sec-Fetch-Site`, and `Origin` — and this uses
 /// them, without tokens, following Go 1.25's `http.CrossOriginProtection` and closing its known gaps:
 ///
-/// 1. `GET`, `HEAD` and `OPTIONS` pass (they must not change state).
+/// 1. `GET`, `HEAD` and `OPTIONS` pass (they must not change state) — except a WebSocket handshake (`GET` with
+///    `Upgrade: websocket`, or HTTP/2's `CONNECT` with `:protocol: websocket`): CORS does not apply to WebSockets, and
+///    the connection it opens carries the user's cookies both ways, so a cross-site page could otherwise use it
+///    (cross-site WebSocket hijacking). Browsers send `Origin` and `Sec-Fetch-Site` on it, and it is checked like
+///    a state-changing request (https://websockets.spec.whatwg.org/#concept-websocket-establish,
+///    https://fetch.spec.whatwg.org/#websocket-opening-handshake).
 /// 2. An `Origin` that is not a browser's canonical serialization — `http://evil@victim.example` included — is
 ///    refused (Go compared only the host it parsed out of it).
 /// 3. Trusted origins (an ``OriginSet``) pass; so do exempt paths, matched on the canonical path only (Go's
@@ -37,11 +42,14 @@ public struct CrossOriginProtection: Sendable {
         /// This server's origin as browsers see it, `https://app.example.com`; needed behind proxies that rewrite
         /// `Host`, and it also makes the scheme count.
         public var publicOrigin: String?
+        /// Check WebSocket handshakes as state-changing requests (on by default).
+        public var checkWebSockets: Bool
 
         public init(
             enabled: Bool = true, trustedOrigins: [String] = [], exempt: [String] = [], reportOnly: Bool = false,
-            allowSameSite: Bool = false, publicOrigin: String? = nil
+            allowSameSite: Bool = false, publicOrigin: String? = nil, checkWebSockets: Bool = true
         ) {
+            self.checkWebSockets = checkWebSockets
             self.enabled = enabled
             self.trustedOrigins = trustedOrigins
             self.exempt = exempt
@@ -120,9 +128,11 @@ public struct CrossOriginProtection: Sendable {
     /// Decides whether `request` may go on to the handler.
     public func evaluate(_ request: HTTPRequest) -> ProtectionDecision {
         guard configuration.enabled else { return decide(.disabled, refuse: false) }
-        if request.method == .get || request.method == .head || request.method == .options {
-            return decide(.safeMethod, refuse: false)
-        }
+        let isSafe =
+            Self.isWebSocketHandshake(request)
+            ? !configuration.checkWebSockets
+            : request.method == .get || request.method == .head || request.method == .options
+        if isSafe { return decide(.safeMethod, refuse: false) }
         let fields = request.headerFields
         let origins = fields[values: .origin]
         let site = fields[values: Self.secFetchSite]
@@ -180,4 +190,19 @@ public struct CrossOriginProtection: Sendable {
     }
 
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+
+    /// An HTTP/1.1 handshake (`GET` with `websocket` among the `Upgrade` tokens, or with `Sec-WebSocket-Key`, RFC 6455
+    /// §4.1 — servers that convert requests to HTTP types drop `Upgrade` as connection-specific, and script can never
+    /// set a `Sec-` field) or an HTTP/2 one (extended `CONNECT` with `:protocol: websocket`, RFC 8441 §4).
+    static func isWebSocketHandshake(_ request: HTTPRequest) -> Bool {
+        if request.method == .connect { return request.extendedConnectProtocol?.lowercased() == "websocket" }
+        guard request.method == .get else { return false }
+        if request.headerFields[.secWebSocketKey] != nil { return true }
+        return request.headerFields[values: .upgrade].contains { value in
+            value.split(separator: ",").contains { token in
+                let name = token.trimmingTabsAndSpaces.prefix { $0 != "/" }
+                return ASCII.equalsIgnoringCase(name.utf8, "websocket".utf8)
+            }
+        }
+    }
 }

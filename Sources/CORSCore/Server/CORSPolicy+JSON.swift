@@ -161,8 +161,10 @@ struct JSONFieldReader {
     mutating func protection(_ value: JSON, at path: String) -> CrossOriginProtection.Configuration? {
         guard let members = object(value, at: path) else { return nil }
         checkKeys(
-            members, allowed: ["enabled", "trustedOrigins", "exempt", "reportOnly", "allowSameSite", "publicOrigin"],
-            at: path)
+            members,
+            allowed: [
+                "enabled", "trustedOrigins", "exempt", "reportOnly", "allowSameSite", "publicOrigin", "checkWebSockets",
+            ], at: path)
         var settings = CrossOriginProtection.Configuration()
         for (key, value) in members {
             let keyPath = path + "." + key
@@ -172,6 +174,7 @@ struct JSONFieldReader {
             case "exempt": settings.exempt = strings(value, at: keyPath) ?? []
             case "reportOnly": settings.reportOnly = bool(value, at: keyPath) ?? false
             case "allowSameSite": settings.allowSameSite = bool(value, at: keyPath) ?? false
+            case "checkWebSockets": settings.checkWebSockets = bool(value, at: keyPath) ?? true
             case "publicOrigin":
                 guard case .string(let origin) = value else {
                     wrongType(value, expected: "a string", at: keyPath)

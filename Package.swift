@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // Tests only: WebSocket handshakes through the protection middleware, in real Chromium.
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -109,6 +111,8 @@ let package = Package(
                 product("ServiceLifecycle", "swift-service-lifecycle", for: commandLine),
                 product("UnixSignals", "swift-service-lifecycle", for: commandLine),
                 product("Logging", "swift-log", for: commandLine),
+                product("Metrics", "swift-metrics", for: commandLine),
+                product("Prometheus", "swift-prometheus", for: commandLine),
             ],
             swiftSettings: strictSettings
         ),

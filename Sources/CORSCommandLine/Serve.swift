@@ -35,6 +35,11 @@ package struct Serve: AsyncParsableCommand {
             requests in flight finish, for at most --shutdown-timeout seconds. Each refused CORS request is logged \
             with its reason code.
 
+            With --admin-listen, a second listener (keep it off the public network) serves GET /healthz (200 while \
+            the process serves), /readyz (200 once the upstream accepts a connection, else 503) and /metrics \
+            (Prometheus text: requests by kind and decision, refusals by reason, protection refusals, upstream \
+            status classes and latency, requests in flight, policy reloads and the policy's age).
+
             Examples:
               cors serve --policy examples/policy.json
               cors serve --policy cors.json --listen 0.0.0.0:8080 --upstream http://127.0.0.1:3000
@@ -50,6 +55,9 @@ package struct Serve: AsyncParsableCommand {
 
     @Option(help: "The backend to forward to, http(s)://host[:port][/base].")
     var upstream: String?
+
+    @Option(help: "Where to serve /healthz, /readyz and /metrics, HOST:PORT (off by default; port 0 picks one).")
+    var adminListen: String?
 
     @Option(
         help: """
@@ -77,17 +85,22 @@ package struct Serve: AsyncParsableCommand {
     package init() {}
 
     func address() throws -> (host: String, port: Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+        try Self.address(listen, option: "--listen")
+    }
+
+    static func address(_ text: String, option: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65535).contains(port)
-        else { throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8080") }
-        var host = String(listen[..<colon])
+        else { throw ValidationError("\(option) must be HOST:PORT, such as 127.0.0.1:8080") }
+        var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--listen must be HOST:PORT, such as 127.0.0.1:8080") }
+        guard !host.isEmpty else { throw ValidationError("\(option) must be HOST:PORT, such as 127.0.0.1:8080") }
         return (host, port)
     }
 
     package func validate() throws {
         _ = try address()
+        if let adminListen { _ = try Self.address(adminListen, option: "--admin-listen") }
         if let upstream, UpstreamTarget(upstream) == nil {
             throw ValidationError("--upstream must be an http(s) URL without query, such as http://127.0.0.1:3000/api")
         }
@@ -112,15 +125,34 @@ package struct Serve: AsyncParsableCommand {
                 upstream: $0, forwarding: Forwarding(fields: forwarded.fields, trustIncoming: trustForwarded),
                 limits: limits, logger: logger)
         }
+        let metrics = adminListen.map { _ in GatewayMetrics() }
         let reloader = PolicyReloader(
             path: policy, state: state, logger: logger,
-            interval: watchInterval > 0 ? .milliseconds(Int64(watchInterval * 1000)) : nil)
+            interval: watchInterval > 0 ? .milliseconds(Int64(watchInterval * 1000)) : nil, metrics: metrics)
+        var services: [any Service] = [reloader]
+        if let adminListen, let metrics {
+            let (adminHost, adminPort) = try Self.address(adminListen, option: "--admin-listen")
+            let json = self.json
+            services.append(
+                AdminListener.application(
+                    host: adminHost, port: adminPort, metrics: metrics, upstream: upstream.flatMap(UpstreamTarget.init),
+                    logger: logger
+                ) { channel in
+                    let shown = adminHost.contains(":") ? "[\(adminHost)]" : adminHost
+                    let url = "http://\(shown):\(channel.localAddress?.port ?? adminPort)"
+                    print(
+                        json
+                            ? JSONOutput.encode(["admin": url])
+                            : "cors serve: /healthz, /readyz and /metrics on \(url)")
+                    fflush(nil)
+                })
+        }
         let upstream = self.upstream
         let policy = self.policy
         let json = self.json
         let app = Gateway.application(
-            host: host, port: port, state: state, proxy: proxy, limits: limits, services: [reloader], logger: logger,
-            corsLogger: corsLogger
+            host: host, port: port, state: state, proxy: proxy, limits: limits, services: services, logger: logger,
+            corsLogger: corsLogger, metrics: metrics
         ) { channel in
             let bound = channel.localAddress?.port ?? port
             let shown = host.contains(":") ? "[\(host)]" : host

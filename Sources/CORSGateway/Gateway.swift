@@ -15,13 +15,15 @@ package enum Gateway {
     ///   - state: the policy file in force (shared with a ``PolicyReloader``).
     ///   - proxy: where to forward requests; `nil` for the echo service.
     ///   - corsLogger: where each refused CORS request is logged with its reason code.
+    ///   - metrics: where requests are counted, for an ``AdminListener``.
     package static func application(
         host: String, port: Int, state: PolicyFileState, proxy: ReverseProxy?, limits: GatewayLimits = GatewayLimits(),
-        services: [any Service] = [], logger: Logger, corsLogger: Logger,
+        services: [any Service] = [], logger: Logger, corsLogger: Logger, metrics: GatewayMetrics? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let registry = ConnectionRegistry()
-        let responder = GatewayResponder(policy: PolicyFileMiddleware(state: state, logger: corsLogger), proxy: proxy)
+        let responder = GatewayResponder(
+            policy: PolicyFileMiddleware(state: state, logger: corsLogger), proxy: proxy, metrics: metrics)
         let server = HTTPServerBuilder { responder in
             GatewayChannel(responder: responder, limits: limits, registry: registry)
         }
@@ -45,8 +47,11 @@ struct GatewayResponder: HTTPResponder {
 
     let policy: PolicyFileMiddleware<GatewayContext>
     let proxy: ReverseProxy?
+    let metrics: GatewayMetrics?
 
     func respond(to request: Request, context: GatewayContext) async throws -> Response {
+        metrics?.requestStarted()
+        defer { metrics?.requestEnded() }
         if request.method == .connect || request.method.rawValue == "TRACE" {
             return GatewayResponses.error(
                 status: 405, code: "method-not-allowed", message: "the gateway does not forward CONNECT or TRACE")
@@ -62,9 +67,19 @@ struct GatewayResponder: HTTPResponder {
             head.path = String(path) + query
         }
         let canonical = Request(head: head, body: request.body)
+        if let metrics {
+            // Decided again for the counts only: the gateway's time goes to HTTP, not to these (see the README).
+            let file = policy.state.file
+            metrics.record(cors: file.policy.evaluate(head), protection: file.crossOriginProtection?.evaluate(head))
+        }
         do {
-            return try await policy.handle(canonical, context: context) { request, context in
-                if let proxy { return await proxy.respond(to: request, context: context) }
+            return try await policy.handle(canonical, context: context) { [metrics] request, context in
+                if let proxy {
+                    let start = ContinuousClock.now
+                    let response = await proxy.respond(to: request, context: context)
+                    metrics?.recordUpstream(status: response.status.code, duration: start.duration(to: .now))
+                    return response
+                }
                 return try await EchoResponder.respond(to: request, context: context)
             }
         } catch let error as any HTTPResponseError {

@@ -1,4 +1,5 @@
 import CORSCore
+import Foundation
 package import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -17,9 +18,16 @@ package struct PolicyReloader: Service {
     let state: PolicyFileState
     let logger: Logger
     let interval: Duration?
+    let metrics: GatewayMetrics?
 
-    /// - Parameter interval: how often to check the file for changes; `nil` reloads on SIGHUP only.
-    package init(path: String, state: PolicyFileState, logger: Logger, interval: Duration? = .seconds(1)) {
+    /// - Parameters:
+    ///   - interval: how often to check the file for changes; `nil` reloads on SIGHUP only.
+    ///   - metrics: where reloads are counted.
+    package init(
+        path: String, state: PolicyFileState, logger: Logger, interval: Duration? = .seconds(1),
+        metrics: GatewayMetrics? = nil
+    ) {
+        self.metrics = metrics
         self.path = path
         self.state = state
         self.logger = logger
@@ -32,10 +40,12 @@ package struct PolicyReloader: Service {
         do {
             state.reconfigure(try PolicyFile(contentsOf: path))
             logger.info("CORS policy reloaded from \(path) (\(reason))")
+            metrics?.recordReload(ok: true)
             return true
         } catch {
             logger.error("CORS policy in \(path) refused (\(reason)); the previous policy keeps serving")
             for diagnostic in error.diagnostics { logger.error("  \(diagnostic.description)") }
+            metrics?.recordReload(ok: false)
             return false
         }
     }
@@ -67,12 +77,9 @@ package struct PolicyReloader: Service {
 
     /// Size and modification time, or nil when the file cannot be read.
     static func fingerprint(_ path: String) -> [Int]? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        #if canImport(Darwin)
-            return [Int(info.st_size), Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec)]
-        #else
-            return [Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
-        #endif
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
+        else { return nil }
+        return [size, Int(modified.timeIntervalSince1970 * 1_000_000_000)]
     }
 }

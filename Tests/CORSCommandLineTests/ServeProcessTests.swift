@@ -12,6 +12,8 @@ final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let output = Pipe()
     let base: String
+    /// The admin listener's URL, with `--admin-listen`.
+    let admin: String?
     private let lines: AsyncStream<String>.Iterator
 
     init(_ arguments: [String]) async throws {
@@ -35,13 +37,19 @@ final class ServeProcess: @unchecked Sendable {
         }
         var iterator = stream.makeAsyncIterator()
         var found: String?
+        var admin: String?
+        let wantsAdmin = arguments.contains("--admin-listen")
         while let line = await iterator.next() {
             if let range = line.firstRange(of: #"{"listening":""#) {
                 found = String(line[range.upperBound...].prefix { $0 != "\"" })
-                break
             }
+            if let range = line.firstRange(of: #"{"admin":""#) {
+                admin = String(line[range.upperBound...].prefix { $0 != "\"" })
+            }
+            if found != nil, admin != nil || !wantsAdmin { break }
         }
         base = found ?? ""
+        self.admin = admin
         lines = iterator
     }
 
@@ -125,6 +133,75 @@ struct ServeProcessTests {
         try await client.shutdown()
         gateway.stop()
         try await upstream.shutdown()
+    }
+
+    /// Issue #19: after known traffic, `/metrics` counts it; `/healthz` and `/readyz` answer, and readiness follows the
+    /// upstream.
+    @Test func adminListenerCountsKnownTraffic() async throws {
+        let upstream = try await ScriptedServer.start { _ in ScriptedResponse(200, [], body: "ok") }
+        let path = try temporaryPolicy(
+            #"{"allowOrigins": ["https://app.example.com"], "allowMethods": ["PUT"], "#
+                + #""crossOriginProtection": {"enabled": true}}"#)
+        let gateway = try await ServeProcess([
+            "--policy", path, "--upstream", upstream.origin, "--admin-listen", "127.0.0.1:0", "--watch-interval", "0",
+        ])
+        let admin = try #require(gateway.admin)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        func send(_ method: HTTPMethod, _ url: String, _ headers: [(String, String)]) async throws -> Int {
+            var request = HTTPClientRequest(url: url)
+            request.method = method
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            return Int(response.status.code)
+        }
+        let app = ("Origin", "https://app.example.com")
+        for _ in 0..<3 { #expect(try await send(.GET, gateway.base + "/a", [app]) == 200) }
+        for _ in 0..<2 { _ = try await send(.GET, gateway.base + "/a", [("Origin", "https://evil.example")]) }
+        #expect(try await send(.OPTIONS, gateway.base + "/a", [app, ("Access-Control-Request-Method", "PUT")]) == 204)
+        #expect(
+            try await send(.OPTIONS, gateway.base + "/a", [app, ("Access-Control-Request-Method", "DELETE")]) == 403)
+        #expect(try await send(.GET, gateway.base + "/a", []) == 200)
+        let forged = [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")]
+        #expect(try await send(.POST, gateway.base + "/transfer", forged) == 403)
+        try "{".write(toFile: path, atomically: true, encoding: .utf8)
+        gateway.signal(SIGHUP)
+        #expect(await gateway.waitForLine(containing: "refused (SIGHUP)"))
+
+        #expect(try await send(.GET, admin + "/healthz", []) == 200)
+        #expect(try await send(.GET, admin + "/readyz", []) == 200)
+        var request = HTTPClientRequest(url: admin + "/metrics")
+        request.method = .GET
+        let response = try await client.execute(request, timeout: .seconds(10))
+        #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        let metrics = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        for line in [
+            #"cors_requests_total{kind="actual",decision="allowed"} 3"#,
+            #"cors_requests_total{kind="actual",decision="refused"} 3"#,
+            #"cors_requests_total{kind="preflight",decision="allowed"} 1"#,
+            #"cors_requests_total{kind="preflight",decision="refused"} 1"#,
+            #"cors_requests_total{kind="not-cors",decision="allowed"} 1"#,
+            #"cors_refusals_total{reason="origin-not-allowed"} 3"#,
+            #"cors_refusals_total{reason="method-not-allowed"} 1"#,
+            #"cors_protection_refusals_total{reason="cross-site-request"} 1"#,
+            #"cors_upstream_responses_total{class="2xx"} 6"#,
+            #"cors_policy_reloads_total{result="refused"} 1"#,
+            #"cors_requests_in_flight 0"#,
+        ] {
+            #expect(metrics.contains(line), "missing \(line) in:\n\(metrics)")
+        }
+        #expect(metrics.contains("cors_upstream_duration_seconds_bucket"))
+        #expect(metrics.contains("cors_policy_age_seconds"))
+        print(
+            "cors serve /metrics after known traffic:\n"
+                + metrics.split(separator: "\n").filter {
+                    $0.hasPrefix("cors_") && !$0.contains("_bucket")
+                }.joined(separator: "\n"))
+
+        try await upstream.shutdown()
+        #expect(try await send(.GET, admin + "/readyz", []) == 503)
+        try await client.shutdown()
+        gateway.stop()
     }
 
     @Test func reloadsOnSIGHUPAndRefusesInvalidPolicies() async throws {

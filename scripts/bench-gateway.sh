@@ -76,7 +76,7 @@ pids+=($!)
 taskset -c 0 "$nginx" -c "$work/proxy.conf" -g 'daemon off;' > "$work/proxy.out" 2>&1 &
 pids+=($!)
 taskset -c 0 "$cors" serve --policy "$work/policy.json" --listen "127.0.0.1:$corsProxy" \
-    --upstream "http://127.0.0.1:$upstream" > "$work/cors.log" 2>&1 &
+    --upstream "http://127.0.0.1:$upstream" --no-access-log > "$work/cors.log" 2>&1 &
 pids+=($!)
 for port in $upstream $nginxProxy $corsProxy; do
     for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done

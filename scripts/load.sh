@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 swift build -c release --build-path .build-release --product cors > /dev/null
-.build-release/release/cors serve --policy examples/policy.json --listen 127.0.0.1:18099 > /tmp/cors-load.log 2>&1 &
+.build-release/release/cors serve --policy examples/policy.json --listen 127.0.0.1:18099 --no-access-log > /tmp/cors-load.log 2>&1 &
 pid=$!
 trap 'kill $pid 2> /dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -s -o /dev/null http://127.0.0.1:18099/ && break; sleep 0.1; done

@@ -25,7 +25,7 @@ cat > "$work/policy.json" << 'JSON'
 {"allowOrigins": ["https://app.example.com"], "allowMethods": ["PUT"], "allowHeaders": ["content-type"]}
 JSON
 .build-release/release/cors serve --policy "$work/policy.json" --listen "127.0.0.1:$gateway_port" \
-    --upstream "http://127.0.0.1:$upstream_port" --header-timeout 5 --body-timeout 5 --idle-timeout 10 \
+    --upstream "http://127.0.0.1:$upstream_port" --header-timeout 5 --body-timeout 5 --idle-timeout 10 --no-access-log \
     > "$work/gateway.log" 2>&1 &
 gateway=$!
 pids+=("$gateway")

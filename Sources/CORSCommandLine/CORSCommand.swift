@@ -1,4 +1,5 @@
 package import ArgumentParser
+import Foundation
 
 /// The `cors` command: CORS, both sides of the wire.
 package struct CORSCommand: AsyncParsableCommand {
@@ -27,7 +28,21 @@ package struct CORSCommand: AsyncParsableCommand {
     package init() {}
 }
 
-/// Runs `cors` with the process's arguments and exits; the executable's whole `main.swift`.
+/// Runs `cors` with the process's arguments (and, for `serve`, its `CORS_…` environment variables) and exits; the
+/// executable's whole `main.swift`.
 package func runCORSCommand() async {
-    await CORSCommand.main()
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "serve" {
+        arguments += Serve.environmentArguments(ProcessInfo.processInfo.environment, given: arguments)
+    }
+    do {
+        var command = try CORSCommand.parseAsRoot(arguments)
+        if var command = command as? any AsyncParsableCommand {
+            try await command.run()
+        } else {
+            try command.run()
+        }
+    } catch {
+        CORSCommand.exit(withError: error)
+    }
 }

@@ -32,8 +32,14 @@ package struct Serve: AsyncParsableCommand {
 
             The policy reloads on SIGHUP and when the file changes; an invalid new policy is refused (its problems \
             are logged) and the old one keeps serving. SIGTERM and SIGINT stop accepting connections and let \
-            requests in flight finish, for at most --shutdown-timeout seconds. Each refused CORS request is logged \
-            with its reason code.
+            requests in flight finish, for at most --shutdown-timeout seconds. Each request is logged (the access \
+            log: method, path, origin, CORS decision and reason code, protection refusal, status, milliseconds), as \
+            text or, with --log-format json, one JSON object a line, on standard error.
+
+            Every option can also come from the environment, for containers: CORS_ and the option's name in capitals \
+            with _ for - (CORS_POLICY, CORS_UPSTREAM, CORS_ADMIN_LISTEN, CORS_LOG_FORMAT, CORS_MAX_BODY_BYTES…); a \
+            flag is on with CORS_TRUST_FORWARDED=1 or true (CORS_ACCESS_LOG=0 turns the access log off). An option \
+            on the command line wins over its variable.
 
             With --admin-listen, a second listener (keep it off the public network) serves GET /healthz (200 while \
             the process serves), /readyz (200 once the upstream accepts a connection, else 503) and /metrics \
@@ -76,6 +82,15 @@ package struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between checks of the policy file for changes; 0 reloads on SIGHUP only.")
     var watchInterval: Double = 1
 
+    @Option(help: "The least severe log level written: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevel = .info
+
+    @Option(help: "text (swift-log's lines) or json (one object a line).")
+    var logFormat: LogFormat = .text
+
+    @Flag(inversion: .prefixedNo, help: "Log one line per request (the access log).")
+    var accessLog = true
+
     @OptionGroup(title: "Timeouts and limits")
     var limits: ServeLimits
 
@@ -115,10 +130,8 @@ package struct Serve: AsyncParsableCommand {
         }
         let state = PolicyFileState(try PolicyFile(contentsOf: policy))
         let (host, port) = try address()
-        var logger = Logger(label: "cors.serve")
-        logger.logLevel = .info
-        var corsLogger = Logger(label: "cors")
-        corsLogger.logLevel = .debug
+        let logger = makeLogger("cors.serve")
+        let corsLogger = makeLogger("cors")
         let limits = self.limits.limits { logger.warning("\($0)") }
         let proxy = try upstream.flatMap(UpstreamTarget.init).map {
             try ReverseProxy(
@@ -152,7 +165,8 @@ package struct Serve: AsyncParsableCommand {
         let json = self.json
         let app = Gateway.application(
             host: host, port: port, state: state, proxy: proxy, limits: limits, services: services, logger: logger,
-            corsLogger: corsLogger, metrics: metrics
+            corsLogger: corsLogger, metrics: metrics,
+            accessLog: accessLog ? AccessLog(logger: makeLogger("cors.access")) : nil
         ) { channel in
             let bound = channel.localAddress?.port ?? port
             let shown = host.contains(":") ? "[\(host)]" : host
@@ -176,6 +190,73 @@ package struct Serve: AsyncParsableCommand {
         defer { proxy?.shutdown() }
         try await ServiceGroup(configuration: configuration).run()
     }
+}
+
+extension Serve {
+    /// A logger at `--log-level`, writing `--log-format`.
+    func makeLogger(_ label: String) -> Logger {
+        var logger =
+            switch logFormat {
+            case .text: Logger(label: label)
+            case .json: Logger(label: label) { JSONLogHandler(label: $0) }
+            }
+        logger.logLevel = logLevel.level
+        return logger
+    }
+
+    /// The `CORS_…` variables for the options not on the command line, as arguments: `CORS_` and the option's long
+    /// name in capitals with `_` for `-`; a flag is on for `1` or `true` (and `--no-…` for `0` or `false` when it
+    /// has that inversion).
+    static func environmentArguments(_ environment: [String: String], given arguments: [String]) -> [String] {
+        var added: [String] = []
+        for option in options {
+            let variable = "CORS_" + option.name.uppercased().replacing("-", with: "_")
+            guard let value = environment[variable] else { continue }
+            let spellings = ["--" + option.name] + (option.isFlag ? ["--no-" + option.name] : [])
+            guard !arguments.contains(where: { argument in spellings.contains { argument.hasPrefix($0) } }) else {
+                continue
+            }
+            if option.isFlag {
+                switch value.lowercased() {
+                case "1", "true", "yes", "on": added.append("--" + option.name)
+                case "0", "false", "no", "off": if option.hasInversion { added.append("--no-" + option.name) }
+                default: added.append("--" + option.name + "=" + value)  // refused by the parser, naming the flag
+                }
+            } else {
+                added += ["--" + option.name, value]
+            }
+        }
+        return added
+    }
+
+    /// Every option of `cors serve`, read from its help so that a new option gets its variable without a list to
+    /// keep in step.
+    static var options: [(name: String, isFlag: Bool, hasInversion: Bool)] {
+        var found: [(name: String, isFlag: Bool, hasInversion: Bool)] = []
+        for line in Serve.helpMessage(columns: 1000).split(separator: "\n") {
+            // `  --name <value>   help`, `  --long, --alias <value>`, `  --flag/--no-flag   help`.
+            guard line.hasPrefix("  --") else { continue }
+            let tokens = line.split(separator: " ").prefix { $0.hasPrefix("--") || $0.hasPrefix("<") }
+            let names = tokens.filter { $0.hasPrefix("--") }.flatMap { $0.split(separator: "/") }
+                .map { String($0.dropFirst(2).filter { $0 != "," }) }
+            guard let first = names.first, first != "help", first != "version" else { continue }
+            let takesValue = tokens.contains { $0.hasPrefix("<") }
+            found.append((first, !takesValue, names.contains("no-" + first)))
+        }
+        return found
+    }
+}
+
+/// `--log-format`.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--log-level`: swift-log's levels.
+enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue)! }
 }
 
 /// `--forwarded`: the fields that tell the upstream about the client.

@@ -16,14 +16,17 @@ package enum Gateway {
     ///   - proxy: where to forward requests; `nil` for the echo service.
     ///   - corsLogger: where each refused CORS request is logged with its reason code.
     ///   - metrics: where requests are counted, for an ``AdminListener``.
+    ///   - accessLog: where each request is logged.
     package static func application(
         host: String, port: Int, state: PolicyFileState, proxy: ReverseProxy?, limits: GatewayLimits = GatewayLimits(),
         services: [any Service] = [], logger: Logger, corsLogger: Logger, metrics: GatewayMetrics? = nil,
+        accessLog: AccessLog? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let registry = ConnectionRegistry()
         let responder = GatewayResponder(
-            policy: PolicyFileMiddleware(state: state, logger: corsLogger), proxy: proxy, metrics: metrics)
+            policy: PolicyFileMiddleware(state: state, logger: corsLogger), proxy: proxy, metrics: metrics,
+            accessLog: accessLog)
         let server = HTTPServerBuilder { responder in
             GatewayChannel(responder: responder, limits: limits, registry: registry)
         }
@@ -48,42 +51,56 @@ struct GatewayResponder: HTTPResponder {
     let policy: PolicyFileMiddleware<GatewayContext>
     let proxy: ReverseProxy?
     let metrics: GatewayMetrics?
+    let accessLog: AccessLog?
 
     func respond(to request: Request, context: GatewayContext) async throws -> Response {
+        let start = ContinuousClock.now
         metrics?.requestStarted()
         defer { metrics?.requestEnded() }
+        var decisions: (cors: CORSDecision, protection: ProtectionDecision?)?
+        func logged(_ response: Response) -> Response {
+            accessLog?.record(
+                request.head, cors: decisions?.cors, protection: decisions?.protection, status: response.status.code,
+                duration: start.duration(to: .now))
+            return response
+        }
         if request.method == .connect || request.method.rawValue == "TRACE" {
-            return GatewayResponses.error(
-                status: 405, code: "method-not-allowed", message: "the gateway does not forward CONNECT or TRACE")
+            return logged(
+                GatewayResponses.error(
+                    status: 405, code: "method-not-allowed", message: "the gateway does not forward CONNECT or TRACE"))
         }
         let target = request.head.path ?? "/"
         var head = request.head
         switch RequestPath.canonical(target[...]) {
         case .failure(let ambiguity):
-            return GatewayResponses.error(
-                status: 400, code: "ambiguous-path", message: "\(ambiguity) [\(ambiguity.code)]", close: true)
+            return logged(
+                GatewayResponses.error(
+                    status: 400, code: "ambiguous-path", message: "\(ambiguity) [\(ambiguity.code)]", close: true))
         case .success(let path):
             let query = target.firstIndex(of: "?").map { target[$0...] } ?? ""
             head.path = String(path) + query
         }
         let canonical = Request(head: head, body: request.body)
-        if let metrics {
-            // Decided again for the counts only: the gateway's time goes to HTTP, not to these (see the README).
+        if metrics != nil || accessLog != nil {
+            // Decided again for the counts and the log only: the gateway's time goes to HTTP, not to these.
             let file = policy.state.file
-            metrics.record(cors: file.policy.evaluate(head), protection: file.crossOriginProtection?.evaluate(head))
+            let decided = (cors: file.policy.evaluate(head), protection: file.crossOriginProtection?.evaluate(head))
+            metrics?.record(cors: decided.cors, protection: decided.protection)
+            decisions = decided
         }
         do {
-            return try await policy.handle(canonical, context: context) { [metrics] request, context in
-                if let proxy {
-                    let start = ContinuousClock.now
-                    let response = await proxy.respond(to: request, context: context)
-                    metrics?.recordUpstream(status: response.status.code, duration: start.duration(to: .now))
-                    return response
-                }
-                return try await EchoResponder.respond(to: request, context: context)
-            }
+            return logged(
+                try await policy.handle(canonical, context: context) { [metrics] request, context in
+                    if let proxy {
+                        let start = ContinuousClock.now
+                        let response = await proxy.respond(to: request, context: context)
+                        metrics?.recordUpstream(status: response.status.code, duration: start.duration(to: .now))
+                        return response
+                    }
+                    return try await EchoResponder.respond(to: request, context: context)
+                })
         } catch let error as any HTTPResponseError {
-            return try error.response(from: canonical, context: context)
+            return logged(try error.response(from: canonical, context: context))
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import AsyncHTTPClient
 import CORSClient
 import CORSCore
@@ -6,6 +7,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+
+@testable import CORSCommandLine
 
 /// `cors serve` as a separate process: what only a real process shows (peak memory, signals).
 final class ServeProcess: @unchecked Sendable {
@@ -16,11 +19,12 @@ final class ServeProcess: @unchecked Sendable {
     let admin: String?
     private let lines: AsyncStream<String>.Iterator
 
-    init(_ arguments: [String]) async throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         process.executableURL = root.appendingPathComponent(".build/debug/cors")
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--json"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = output
         try process.run()
@@ -55,13 +59,26 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Waits (up to `seconds`) for an output line containing `text`.
     func waitForLine(containing text: String, seconds: Double = 10) async -> Bool {
+        await line(containing: text, seconds: seconds) != nil
+    }
+
+    /// The first output line (from now, up to `seconds`) containing `text`.
+    func line(containing text: String, seconds: Double = 10) async -> String? {
+        await lines(through: text, seconds: seconds)?.last
+    }
+
+    /// The output lines from now through the first containing `text` (`nil` when none does within `seconds`; the
+    /// time is checked as lines arrive).
+    func lines(through text: String, seconds: Double = 10) async -> [String]? {
         var iterator = lines
+        var seen: [String] = []
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < deadline {
-            guard let line = await iterator.next() else { return false }
-            if line.contains(text) { return true }
+            guard let line = await iterator.next() else { return nil }
+            seen.append(line)
+            if line.contains(text) { return seen }
         }
-        return false
+        return nil
     }
 
     /// Peak resident memory in KiB (Linux).
@@ -202,6 +219,58 @@ struct ServeProcessTests {
         #expect(try await send(.GET, admin + "/readyz", []) == 503)
         try await client.shutdown()
         gateway.stop()
+    }
+
+    /// Issue #19: configuration from `CORS_…` variables (the policy from `CORS_POLICY`), JSON logs with one access line
+    /// per request, and `CORS_ACCESS_LOG=0` to turn the access log off.
+    @Test func environmentAndJSONAccessLog() async throws {
+        let gateway = try await ServeProcess(
+            [], environment: ["CORS_POLICY": try temporaryPolicy(policyText), "CORS_LOG_FORMAT": "json"])
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        var request = HTTPClientRequest(url: gateway.base + "/items?x=1")
+        request.headers.add(name: "Origin", value: "https://évil.example")
+        _ = try await client.execute(request, timeout: .seconds(10))
+        let line = try #require(await gateway.line(containing: #""message":"request""#), "no access log line")
+        let object = try #require(jsonObject(line), "\(line)")
+        #expect(object["label"] as? String == "cors.access" && object["level"] as? String == "info")
+        #expect(object["method"] as? String == "GET" && object["path"] as? String == "/items?x=1")
+        #expect(object["origin"] as? String == #"https://\u{e9}vil.example"#, "escaped: \(line)")
+        #expect(object["cors"] as? String == "refused" && object["reason"] as? String == "malformed-origin")
+        #expect(object["status"] as? String == "200" && object["duration_ms"] != nil)
+        #expect((object["time"] as? String)?.hasSuffix("Z") == true)
+        print("cors serve JSON access log line: \(line)")
+        gateway.stop()
+
+        let quiet = try await ServeProcess(
+            [], environment: ["CORS_POLICY": try temporaryPolicy(policyText), "CORS_ACCESS_LOG": "0"])
+        _ = try await client.execute(HTTPClientRequest(url: quiet.base + "/items"), timeout: .seconds(10))
+        quiet.signal(SIGHUP)
+        let logged = try #require(await quiet.lines(through: "(SIGHUP)"), "no reload line")
+        #expect(!logged.contains { $0.contains("cors.access") }, "\(logged)")
+        quiet.stop()
+        try await client.shutdown()
+    }
+
+    @Test func environmentVariables() throws {
+        let arguments = Serve.environmentArguments(
+            [
+                "CORS_POLICY": "/etc/cors.json", "CORS_LISTEN": "0.0.0.0:80", "CORS_TRUST_FORWARDED": "true",
+                "CORS_ACCESS_LOG": "false", "CORS_MAX_BODY_BYTES": "1048576", "CORS_UPSTREAM_TIMEOUT": "5",
+                "CORS_UNRELATED": "x",
+            ], given: ["serve", "--listen", "127.0.0.1:9000"])
+        #expect(!arguments.contains("--listen") && !arguments.contains("CORS_UNRELATED"))
+        let command = try #require(
+            try CORSCommand.parseAsRoot(["serve", "--listen", "127.0.0.1:9000"] + arguments) as? Serve)
+        #expect(command.policy == "/etc/cors.json" && command.listen == "127.0.0.1:9000", "the command line wins")
+        #expect(command.trustForwarded && !command.accessLog)
+        #expect(command.limits.maxBodyBytes == 1_048_576 && command.limits.upstreamTimeout == 5)
+        // Every option has its variable, and the README lists each one.
+        let readme = try String(contentsOf: ReadmeTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(Serve.options.count >= 20)
+        for option in Serve.options {
+            let variable = "CORS_" + option.name.uppercased().replacing("-", with: "_")
+            #expect(readme.contains("`\(variable)`"), "README does not list \(variable)")
+        }
     }
 
     @Test func reloadsOnSIGHUPAndRefusesInvalidPolicies() async throws {

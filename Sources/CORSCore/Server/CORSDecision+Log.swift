@@ -14,7 +14,7 @@ extension CORSDecision {
     }
 
     /// Printable ASCII only, at most 256 characters: anything else is escaped.
-    static func sanitized(_ text: String) -> String {
+    package static func sanitized(_ text: String) -> String {
         var output = ""
         for scalar in text.unicodeScalars {
             if output.unicodeScalars.count >= 256 {

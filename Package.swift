@@ -108,6 +108,7 @@ let package = Package(
                 product("NIOHTTPTypes", "swift-nio-extras", for: commandLine),
                 product("HummingbirdCore", "hummingbird", for: commandLine),
                 product("Hummingbird", "hummingbird", for: commandLine),
+                product("HummingbirdTLS", "hummingbird", for: commandLine),
                 product("ServiceLifecycle", "swift-service-lifecycle", for: commandLine),
                 product("UnixSignals", "swift-service-lifecycle", for: commandLine),
                 product("Logging", "swift-log", for: commandLine),
@@ -221,6 +222,7 @@ let package = Package(
             name: "CORSCommandLineTests",
             dependencies: [
                 "CORSCommandLine", "CORSCore", "CORSClient", "CORSGateway", "CORSTestSupport",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -27,10 +27,12 @@ if ! command -v chromium-headless-shell > /dev/null 2>&1; then
     echo "warning: chromium-headless-shell is missing: the real-browser suite is skipped" >&2
 fi
 
-# The deployment test checks deploy/cors-serve.service with `systemd-analyze verify` (Debian's systemd package).
-if ! command -v systemd-analyze > /dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null 2>&1; then
-    echo "== installing systemd (for systemd-analyze) =="
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd) || true
+# The deployment test checks deploy/cors-serve.service with `systemd-analyze verify` (Debian's systemd package); the
+# TLS test makes its certificate with openssl.
+if { ! command -v systemd-analyze > /dev/null 2>&1 || ! command -v openssl > /dev/null 2>&1; } \
+    && [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null 2>&1; then
+    echo "== installing systemd and openssl =="
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd openssl) || true
 fi
 
 log=$(mktemp)

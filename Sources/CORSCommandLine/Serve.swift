@@ -3,6 +3,7 @@ import CORSCore
 import CORSGateway
 import Hummingbird
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
@@ -41,6 +42,8 @@ package struct Serve: AsyncParsableCommand {
             flag is on with CORS_TRUST_FORWARDED=1 or true (CORS_ACCESS_LOG=0 turns the access log off). An option \
             on the command line wins over its variable.
 
+            With --tls-cert and --tls-key (PEM), it serves HTTPS (HTTP/1.1) and tells the upstream proto=https.
+
             With --admin-listen, a second listener (keep it off the public network) serves GET /healthz (200 while \
             the process serves), /readyz (200 once the upstream accepts a connection, else 503) and /metrics \
             (Prometheus text: requests by kind and decision, refusals by reason, protection refusals, upstream \
@@ -64,6 +67,12 @@ package struct Serve: AsyncParsableCommand {
 
     @Option(help: "Where to serve /healthz, /readyz and /metrics, HOST:PORT (off by default; port 0 picks one).")
     var adminListen: String?
+
+    @Option(help: "Serve HTTPS with this certificate chain (PEM); needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "The private key (PEM) of --tls-cert.")
+    var tlsKey: String?
 
     @Option(
         help: """
@@ -116,6 +125,9 @@ package struct Serve: AsyncParsableCommand {
     package func validate() throws {
         _ = try address()
         if let adminListen { _ = try Self.address(adminListen, option: "--admin-listen") }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both, or neither")
+        }
         if let upstream, UpstreamTarget(upstream) == nil {
             throw ValidationError("--upstream must be an http(s) URL without query, such as http://127.0.0.1:3000/api")
         }
@@ -133,9 +145,12 @@ package struct Serve: AsyncParsableCommand {
         let logger = makeLogger("cors.serve")
         let corsLogger = makeLogger("cors")
         let limits = self.limits.limits { logger.warning("\($0)") }
+        let tls = try tlsConfiguration()
         let proxy = try upstream.flatMap(UpstreamTarget.init).map {
             try ReverseProxy(
-                upstream: $0, forwarding: Forwarding(fields: forwarded.fields, trustIncoming: trustForwarded),
+                upstream: $0,
+                forwarding: Forwarding(
+                    fields: forwarded.fields, trustIncoming: trustForwarded, proto: tls == nil ? "http" : "https"),
                 limits: limits, logger: logger)
         }
         let metrics = adminListen.map { _ in GatewayMetrics() }
@@ -166,11 +181,11 @@ package struct Serve: AsyncParsableCommand {
         let app = Gateway.application(
             host: host, port: port, state: state, proxy: proxy, limits: limits, services: services, logger: logger,
             corsLogger: corsLogger, metrics: metrics,
-            accessLog: accessLog ? AccessLog(logger: makeLogger("cors.access")) : nil
+            accessLog: accessLog ? AccessLog(logger: makeLogger("cors.access")) : nil, tls: tls
         ) { channel in
             let bound = channel.localAddress?.port ?? port
             let shown = host.contains(":") ? "[\(host)]" : host
-            let url = "http://\(shown):\(bound)"
+            let url = "\(tls == nil ? "http" : "https")://\(shown):\(bound)"
             if json {
                 print(
                     JSONOutput.encode([
@@ -193,6 +208,29 @@ package struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
+    /// The server's TLS configuration from `--tls-cert` and `--tls-key` (HTTP/1.1 by ALPN), or `nil` without them;
+    /// a file that cannot be read as PEM is named in the error.
+    func tlsConfiguration() throws -> TLSConfiguration? {
+        guard let tlsCert, let tlsKey else { return nil }
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(tlsCert)
+        } catch {
+            throw ValidationError("--tls-cert: \(tlsCert) is not a readable PEM certificate chain (\(error))")
+        }
+        do {
+            key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+        } catch {
+            throw ValidationError("--tls-key: \(tlsKey) is not a readable PEM private key (\(error))")
+        }
+        guard !chain.isEmpty else { throw ValidationError("--tls-cert: \(tlsCert) holds no certificate") }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.applicationProtocols = ["http/1.1"]
+        return configuration
+    }
+
     /// A logger at `--log-level`, writing `--log-format`.
     func makeLogger(_ label: String) -> Logger {
         var logger =

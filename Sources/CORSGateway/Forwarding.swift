@@ -16,10 +16,13 @@ package struct Forwarding: Sendable, Hashable {
 
     package var fields: Fields
     package var trustIncoming: Bool
+    /// The scheme clients use to reach the gateway: `https` when it terminates TLS.
+    package var proto: String
 
-    package init(fields: Fields = .both, trustIncoming: Bool = false) {
+    package init(fields: Fields = .both, trustIncoming: Bool = false, proto: String = "http") {
         self.fields = fields
         self.trustIncoming = trustIncoming
+        self.proto = proto
     }
 
     static let forwarded = HTTPField.Name("Forwarded")!

@@ -2,8 +2,10 @@ import CORSCore
 import HTTPTypes
 package import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 package import Logging
 package import NIOCore
+package import NIOSSL
 package import ServiceLifecycle
 
 /// `cors serve`: a CORS gateway driven by a policy file — a reverse proxy in front of any backend, or an echo
@@ -17,10 +19,11 @@ package enum Gateway {
     ///   - corsLogger: where each refused CORS request is logged with its reason code.
     ///   - metrics: where requests are counted, for an ``AdminListener``.
     ///   - accessLog: where each request is logged.
+    ///   - tls: the server's certificate and key, to serve HTTPS (HTTP/1.1 over TLS).
     package static func application(
         host: String, port: Int, state: PolicyFileState, proxy: ReverseProxy?, limits: GatewayLimits = GatewayLimits(),
         services: [any Service] = [], logger: Logger, corsLogger: Logger, metrics: GatewayMetrics? = nil,
-        accessLog: AccessLog? = nil,
+        accessLog: AccessLog? = nil, tls: TLSConfiguration? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let registry = ConnectionRegistry()
@@ -28,7 +31,9 @@ package enum Gateway {
             policy: PolicyFileMiddleware(state: state, logger: corsLogger), proxy: proxy, metrics: metrics,
             accessLog: accessLog)
         let server = HTTPServerBuilder { responder in
-            GatewayChannel(responder: responder, limits: limits, registry: registry)
+            let channel = GatewayChannel(responder: responder, limits: limits, registry: registry)
+            guard let tls else { return channel }
+            return try TLSChannel(channel, tlsConfiguration: tls)
         }
         return Application(
             responder: responder, server: server,

@@ -86,7 +86,8 @@ package struct ReverseProxy: Sendable {
             hasBody = length != "0"
         }
         forwarding.apply(
-            to: &fields, client: context.remoteAddress?.ipAddress, host: request.head.authority, proto: "http")
+            to: &fields, client: context.remoteAddress?.ipAddress, host: request.head.authority, proto: forwarding.proto
+        )
         let target = pool.target
         let head = HTTPRequest(
             method: request.method, scheme: nil, authority: target.authority,

@@ -4,8 +4,10 @@ import CORSClient
 import CORSCore
 import CORSTestSupport
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Testing
 
 @testable import CORSCommandLine
@@ -271,6 +273,69 @@ struct ServeProcessTests {
             let variable = "CORS_" + option.name.uppercased().replacing("-", with: "_")
             #expect(readme.contains("`\(variable)`"), "README does not list \(variable)")
         }
+    }
+
+    /// Issue #19: HTTPS with a certificate made at test time; the upstream is told the client's scheme was https.
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+                || ProcessInfo.processInfo.environment["CI"] == "true"))
+    func servesHTTPS() async throws {
+        let directory = NSTemporaryDirectory() + "tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
+        ]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        #expect(openssl.terminationStatus == 0)
+
+        let upstream = try await ScriptedServer.start { _ in ScriptedResponse(200, [], body: "ok") }
+        let gateway = try await ServeProcess([
+            "--policy", try temporaryPolicy(policyText), "--upstream", upstream.origin,
+            "--tls-cert", directory + "/cert.pem", "--tls-key", directory + "/key.pem",
+        ])
+        #expect(gateway.base.hasPrefix("https://127.0.0.1:"), "\(gateway.base)")
+        var configuration = HTTPClient.Configuration()
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(directory + "/cert.pem"))
+        configuration.tlsConfiguration = tls
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        var request = HTTPClientRequest(url: gateway.base + "/items")
+        request.headers.add(name: "Origin", value: "https://app.example.com")
+        let response = try await client.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        #expect(response.headers.first(name: "Access-Control-Allow-Origin") == "https://app.example.com")
+        #expect(String(buffer: try await response.body.collect(upTo: 1024)) == "ok")
+        #expect(upstream.requests.last?.headerFields[HTTPField.Name("X-Forwarded-Proto")!] == "https")
+        // Plain HTTP on the TLS port gets no HTTP answer.
+        let plain = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let refused = try? await plain.execute(
+            HTTPClientRequest(url: gateway.base.replacing("https://", with: "http://") + "/items"), timeout: .seconds(5)
+        )
+        #expect(refused == nil || refused?.status != .ok)
+        try await plain.shutdown()
+        try await client.shutdown()
+        gateway.stop()
+        try await upstream.shutdown()
+        print("cors serve over TLS: \(gateway.base) answered 200 with the policy's fields; X-Forwarded-Proto: https")
+    }
+
+    @Test func tlsOptionsAreCheckedTogether() throws {
+        #expect(throws: (any Error).self) {
+            try CORSCommand.parseAsRoot(["serve", "--policy", "p.json", "--tls-cert", "cert.pem"])
+        }
+        let serve = try #require(
+            try CORSCommand.parseAsRoot(["serve", "--policy", "p.json", "--tls-cert", "/nonexistent", "--tls-key", "k"])
+                as? Serve)
+        #expect(throws: ValidationError.self) { try serve.tlsConfiguration() }
     }
 
     @Test func reloadsOnSIGHUPAndRefusesInvalidPolicies() async throws {

@@ -1,6 +1,6 @@
 import CORSCore
 import HTTPTypes
-package import Metrics
+import Metrics
 package import Prometheus
 import Synchronization
 

@@ -25,9 +25,9 @@ package struct AccessLog: Sendable {
         if let cors {
             metadata["cors"] =
                 switch cors.kind {
-                case .notCORS: "not-cors"
-                case .preflight: cors.isAllowed ? "preflight-allowed" : "preflight-refused"
-                case .actual: cors.isAllowed ? "allowed" : "refused"
+                case .notCORS: .string(cors.kind.name)
+                case .preflight: .string(cors.kind.name + "-" + cors.verdictName)
+                case .actual: .string(cors.verdictName)
                 }
             if let rejection = cors.rejection { metadata["reason"] = .string(rejection.code) }
         }

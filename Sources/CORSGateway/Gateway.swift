@@ -62,10 +62,11 @@ struct GatewayResponder: HTTPResponder {
         let start = ContinuousClock.now
         metrics?.requestStarted()
         defer { metrics?.requestEnded() }
-        var decisions: (cors: CORSDecision, protection: ProtectionDecision?)?
+        // The decisions the middleware makes, as it makes them, for the counts and the log.
+        var decisions: (cors: CORSDecision?, protection: ProtectionDecision?) = (nil, nil)
         func logged(_ response: Response) -> Response {
             accessLog?.record(
-                request.head, cors: decisions?.cors, protection: decisions?.protection, status: response.status.code,
+                request.head, cors: decisions.cors, protection: decisions.protection, status: response.status.code,
                 duration: start.duration(to: .now))
             return response
         }
@@ -86,16 +87,13 @@ struct GatewayResponder: HTTPResponder {
             head.path = String(path) + query
         }
         let canonical = Request(head: head, body: request.body)
-        if metrics != nil || accessLog != nil {
-            // Decided again for the counts and the log only: the gateway's time goes to HTTP, not to these.
-            let file = policy.state.file
-            let decided = (cors: file.policy.evaluate(head), protection: file.crossOriginProtection?.evaluate(head))
-            metrics?.record(cors: decided.cors, protection: decided.protection)
-            decisions = decided
-        }
+        defer { if let cors = decisions.cors { metrics?.record(cors: cors, protection: decisions.protection) } }
         do {
             return logged(
-                try await policy.handle(canonical, context: context) { [metrics] request, context in
+                try await policy.handle(
+                    canonical, context: context, observeCORS: { decisions.cors = $0 },
+                    observeProtection: { decisions.protection = $0 }
+                ) { [metrics] request, context in
                     if let proxy {
                         let start = ContinuousClock.now
                         let response = await proxy.respond(to: request, context: context)

@@ -14,6 +14,13 @@ package final class GatewayMetrics: Sendable {
     private let inFlight: Metrics.Meter
     private let policyAge: Metrics.Gauge
     private let policyLoaded = Mutex(ContinuousClock.now)
+    /// The instruments whose labels are known up front, built once (and so exported at 0 from the start).
+    private let requests: [String: Metrics.Counter]
+    private let upstreamClasses: [Metrics.Counter]
+    private let upstreamDuration: Metrics.Timer
+    private let reloads: (ok: Metrics.Counter, refused: Metrics.Counter)
+    /// Counters per reason code, made the first time a reason is seen.
+    private let reasons = Mutex<[String: Metrics.Counter]>([:])
 
     /// Buckets for the upstream's latency, from 1 ms to 30 s.
     static let latencyBuckets: [Duration] = [
@@ -29,39 +36,49 @@ package final class GatewayMetrics: Sendable {
         self.factory = factory
         inFlight = Metrics.Meter(label: "cors_requests_in_flight", factory: factory)
         policyAge = Metrics.Gauge(label: "cors_policy_age_seconds", factory: factory)
+        var requests: [String: Metrics.Counter] = [:]
+        for kind in [CORSDecision.Kind.notCORS, .preflight, .actual] {
+            for verdict in ["allowed", "refused"] where kind != .notCORS || verdict == "allowed" {
+                requests[kind.name + verdict] = Metrics.Counter(
+                    label: "cors_requests_total", dimensions: [("kind", kind.name), ("decision", verdict)],
+                    factory: factory)
+            }
+        }
+        self.requests = requests
+        upstreamClasses = (1...5).map {
+            Metrics.Counter(
+                label: "cors_upstream_responses_total", dimensions: [("class", "\($0)xx")], factory: factory)
+        }
+        upstreamDuration = Metrics.Timer(label: "cors_upstream_duration_seconds", factory: factory)
+        reloads = (
+            Metrics.Counter(label: "cors_policy_reloads_total", dimensions: [("result", "ok")], factory: factory),
+            Metrics.Counter(label: "cors_policy_reloads_total", dimensions: [("result", "refused")], factory: factory)
+        )
     }
 
     /// One request, as the CORS policy and the protection decided it.
     func record(cors decision: CORSDecision, protection: ProtectionDecision?) {
-        let kind =
-            switch decision.kind {
-            case .notCORS: "not-cors"
-            case .preflight: "preflight"
-            case .actual: "actual"
-            }
-        Metrics.Counter(
-            label: "cors_requests_total",
-            dimensions: [("kind", kind), ("decision", decision.isAllowed ? "allowed" : "refused")], factory: factory
-        ).increment()
-        if let rejection = decision.rejection {
-            Metrics.Counter(label: "cors_refusals_total", dimensions: [("reason", rejection.code)], factory: factory)
-                .increment()
-        }
+        requests[decision.kind.name + decision.verdictName]?.increment()
+        if let rejection = decision.rejection { reason("cors_refusals_total", rejection.code).increment() }
         if let protection, protection.refused {
-            Metrics.Counter(
-                label: "cors_protection_refusals_total", dimensions: [("reason", protection.reason.code)],
-                factory: factory
-            ).increment()
+            reason("cors_protection_refusals_total", protection.reason.code).increment()
+        }
+    }
+
+    /// The counter `label{reason="code"}`, made the first time (reason codes are a closed set, so this is bounded).
+    private func reason(_ label: String, _ code: String) -> Metrics.Counter {
+        reasons.withLock { counters in
+            if let counter = counters[label + code] { return counter }
+            let counter = Metrics.Counter(label: label, dimensions: [("reason", code)], factory: factory)
+            counters[label + code] = counter
+            return counter
         }
     }
 
     /// One answer from the upstream (or the gateway's own 502/503/504 in its place), and how long it took.
     func recordUpstream(status: Int, duration: Duration) {
-        Metrics.Counter(
-            label: "cors_upstream_responses_total", dimensions: [("class", "\(status / 100)xx")], factory: factory
-        )
-        .increment()
-        Metrics.Timer(label: "cors_upstream_duration_seconds", factory: factory).recordNanoseconds(
+        if (1...5).contains(status / 100) { upstreamClasses[status / 100 - 1].increment() }
+        upstreamDuration.recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
@@ -70,10 +87,7 @@ package final class GatewayMetrics: Sendable {
 
     /// A policy reload: `ok` when the new policy is in force, otherwise refused.
     package func recordReload(ok: Bool) {
-        Metrics.Counter(
-            label: "cors_policy_reloads_total", dimensions: [("result", ok ? "ok" : "refused")], factory: factory
-        )
-        .increment()
+        (ok ? reloads.ok : reloads.refused).increment()
         if ok { policyLoaded.withLock { $0 = .now } }
     }
 

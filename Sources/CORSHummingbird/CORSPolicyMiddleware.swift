@@ -54,17 +54,22 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
             logLevel: logLevel, next: next)
     }
 
-    /// The middleware's work for one request under `policy`, for shells that hold the policy themselves.
+    /// The middleware's work for one request under `policy`, for shells that hold the policy themselves; `observe` is
+    /// given the decision (for a shell's metrics and access log).
     package static func respond(
         to request: Request, context: Context, policy: CORSPolicy, originSource: (any OriginSource)? = nil,
-        logger: Logger?, logLevel: Logger.Level, next: (Request, Context) async throws -> Response
+        logger: Logger?, logLevel: Logger.Level, observe: (CORSDecision) -> Void = { _ in },
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        var decision = policy.evaluate(request.head)
-        if let originSource, decision.unlistedOrigin != nil {
-            let failure: String?
-            (decision, failure) = await policy.evaluate(request.head, asking: originSource)
-            if let failure { logger?.warning("\(failure)") }
+        let decision: CORSDecision
+        if let originSource {
+            let asked = await policy.evaluate(request.head, asking: originSource)
+            decision = asked.decision
+            if let failure = asked.sourceFailure { logger?.warning("\(failure)") }
+        } else {
+            decision = policy.evaluate(request.head)
         }
+        observe(decision)
         if let logger, let message = decision.logMessage(for: request.head) {
             logger.log(level: logLevel, "\(message)")
         }

@@ -58,11 +58,13 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
         let head = HTTPRequest(
             method: method, scheme: nil, authority: nil, path: policy.dependsOnPath ? request.url.string : "/",
             headerFields: fields)
-        var decision = policy.evaluate(head)
-        if let originSource, decision.unlistedOrigin != nil {
-            let failure: String?
-            (decision, failure) = await policy.evaluate(head, asking: originSource)
-            if let failure { logger?.warning("\(failure)") }
+        let decision: CORSDecision
+        if let originSource {
+            let asked = await policy.evaluate(head, asking: originSource)
+            decision = asked.decision
+            if let failure = asked.sourceFailure { logger?.warning("\(failure)") }
+        } else {
+            decision = policy.evaluate(head)
         }
         if let logger, let message = decision.logMessage(for: head) { logger.log(level: logLevel, "\(message)") }
         if let immediate = decision.immediateResponse {

@@ -13,8 +13,10 @@ enum CheckReport {
         }
     }
 
-    static func text(_ result: FetchResult, color: Bool) -> String {
-        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    /// Each step of a fetch as `check` shows it: requests (→) and responses (←) with their fields, checks (✓ ✗), notes.
+    static func conversationLines(
+        _ result: FetchResult, paint: (String, String) -> String = { text, _ in text }
+    ) -> [String] {
         var lines: [String] = []
         for event in result.trace {
             let step = TraceText(event)
@@ -37,6 +39,12 @@ enum CheckReport {
                 lines.append(paint("  " + step.text, "2"))
             }
         }
+        return lines
+    }
+
+    static func text(_ result: FetchResult, color: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var lines = conversationLines(result, paint: paint)
         lines.append("")
         if result.isReadable {
             let names = result.readableHeaderNames

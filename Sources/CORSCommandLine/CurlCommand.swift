@@ -177,8 +177,9 @@ struct CurlCommand {
         self.ignoredOptions = ignored
     }
 
-    /// `Name: value`, or `Name;` for an empty value (curl's way of sending a header with no value).
-    private static func header(_ bytes: [UInt8]) -> (name: String, value: [UInt8])? {
+    /// `Name: value`, or `Name;` for an empty value (curl's way of sending a header with no value); `cors check -H`
+    /// reads its option the same way.
+    static func header(_ bytes: [UInt8]) -> (name: String, value: [UInt8])? {
         if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
             let name = String(String(decoding: bytes[..<colon], as: UTF8.self).trimmingTabsAndSpaces)
             var value = bytes[(colon + 1)...]

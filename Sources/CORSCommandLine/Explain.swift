@@ -116,6 +116,12 @@ struct ExplainReport: Encodable {
     let preflights: Int
     let notCORS: Int
     let requests: [Request]
+    /// The model's results, for `--trace` (not part of the JSON, which has each request's `steps`).
+    private let results: [FetchResult?]
+
+    private enum CodingKeys: String, CodingKey {
+        case file, recordedBy, browser, redacted, entries, preflights, notCORS, requests
+    }
 
     init(
         file: String, recordedBy: String, engine: String, redacted: [String], entries: Int, preflights: Int,
@@ -128,6 +134,7 @@ struct ExplainReport: Encodable {
         self.redacted = redacted
         self.entries = entries
         self.notCORS = notCORS
+        results = explained.map(\.result)
         requests = explained.map { item in
             let request = item.page.request
             let verdict = item.result.map { $0.isReadable ? "allowed" : "blocked" } ?? "unresolved"
@@ -152,7 +159,7 @@ struct ExplainReport: Encodable {
                 + "\(preflights) preflight\(preflights == 1 ? "" : "s"), "
                 + "\(notCORS) not CORS (same-origin, navigations, no Origin).",
         ]
-        for request in requests where all || request.verdict != "allowed" {
+        for (request, result) in zip(requests, results) where all || request.verdict != "allowed" {
             lines.append("")
             lines.append("#\(request.entry) \(request.method) \(request.url)")
             var context = "  from \(request.origin), credentials \(request.credentials)"
@@ -170,19 +177,8 @@ struct ExplainReport: Encodable {
             } else {
                 lines.append("  ALLOWED")
             }
-            if trace {
-                for step in request.steps {
-                    let mark =
-                        switch step.kind {
-                        case .request: "→ "
-                        case .response: "← "
-                        case .check: step.passed == true ? "✓ " : "✗ "
-                        case .note: ""
-                        }
-                    let body = step.lines.isEmpty ? [step.text] : step.lines
-                    lines.append("    " + mark + body[0])
-                    lines += body.dropFirst().map { "        " + $0 }
-                }
+            if trace, let result {
+                lines += CheckReport.conversationLines(result).map { $0.isEmpty ? "" : "    " + $0 }
             }
         }
         return lines.joined(separator: "\n")

@@ -18,14 +18,13 @@ struct RequestOptions: ParsableArguments {
     /// The method, once validated.
     var requestMethod: HTTPRequest.Method { HTTPRequest.Method(method)! }
 
-    /// The `-H 'Name: value'` options as header fields; a malformed one is a usage error.
+    /// The `-H 'Name: value'` options as header fields, read as curl reads them; a malformed one is a usage error.
     func headerFields() throws -> HTTPFields {
         var fields = HTTPFields()
         for option in headers {
-            guard let colon = option.firstIndex(of: ":"),
-                let name = HTTPField.Name(String(option[..<colon].trimmingTabsAndSpaces))
+            guard let (name, value) = CurlCommand.header(Array(option.utf8)), let fieldName = HTTPField.Name(name)
             else { throw ValidationError("-H: `\(option)` is not 'Name: value'") }
-            fields.append(HTTPField(name: name, value: String(option[option.index(after: colon)...])))
+            fields.append(HTTPField(name: fieldName, value: String(decoding: value, as: UTF8.self)))
         }
         return fields
     }

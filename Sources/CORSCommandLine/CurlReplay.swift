@@ -20,7 +20,7 @@ struct CurlReplay: Encodable {
     init(command: CurlCommand, page: SentRequest.PageRequest) {
         dialect = command.dialect.rawValue
         origin = page.request.origin.serialization
-        originFrom = page.originSource
+        originFrom = page.originSource == "given" ? "--origin" : page.originSource
         credentials = page.request.credentials.rawValue
         credentialsReason = page.credentialsReason
         notReplayed = page.browserFields.filter { $0 != "cookie" }
@@ -34,6 +34,9 @@ struct CurlReplay: Encodable {
             "  page origin \(origin) (from \(originFrom))",
             "  credentials \(credentials): \(credentialsReason)",
         ]
+        if credentials == "same-origin", !cookies, credentialsReason != "as given" {
+            lines.append("  (--credentials include replays it as a credentialed fetch)")
+        }
         if cookies { lines.append("  the command's cookies are sent again with credentialed requests") }
         if !notReplayed.isEmpty {
             lines.append("  set by the browser, not replayed: " + notReplayed.joined(separator: ", "))

@@ -1,51 +1,60 @@
-import CORSCore
-import HTTPTypes
+package import HTTPTypes
 
 /// A request as a browser put it on the wire — with the fields the browser adds itself — read back into what the
 /// page's script asked `fetch` for: the page's origin, the fields script set, and whether credentials went with it.
 ///
 /// `cors check --curl` and `cors explain` both start from such a request (a "Copy as cURL" command, a HAR entry).
-struct SentRequest {
-    var url: String
-    var method: String
-    var fields: [(name: String, value: [UInt8])]
+package struct SentRequest {
+    package var url: String
+    package var method: String
+    package var fields: [(name: String, value: [UInt8])]
     /// Whether cookies went with it (a `Cookie` field, `-b`, or a HAR entry's `cookies`).
-    var sentCookies: Bool
+    package var sentCookies: Bool
     /// How many bytes the body had (a redirect to `GET` drops it, which the model traces).
-    var bodyLength: Int
+    package var bodyLength: Int
 
     /// What the page asked for, and how each part was found.
-    struct PageRequest {
-        var request: CrossOriginRequest
-        /// Where the page's origin came from: `Origin`, `Referer` or an option.
-        var originSource: String
+    package struct PageRequest {
+        package var request: CrossOriginRequest
+        /// Where the page's origin came from: `Origin`, `Referer`, or `given`.
+        package var originSource: String
         /// Why the credentials mode is what it is.
-        var credentialsReason: String
+        package var credentialsReason: String
         /// Fields the browser sets itself, which script did not send (lowercased names, first occurrence order).
-        var browserFields: [String]
+        package var browserFields: [String]
     }
 
-    struct Unreadable: Error, CustomStringConvertible {
-        let description: String
+    package struct Unreadable: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Fields a browser adds that are not forbidden request headers (https://fetch.spec.whatwg.org/#forbidden-request-header)
     /// — so the model would count them as the page's and preflight them — but that script did not set: Chromium's
     /// and Firefox's `User-Agent`, `Priority` and `Upgrade-Insecure-Requests`, and the `Pragma` and `Cache-Control`
     /// DevTools adds when "Disable cache" is on.
-    static let browserAddedNames: Set<String> = [
+    package static let browserAddedNames: Set<String> = [
         "user-agent", "priority", "upgrade-insecure-requests", "pragma", "cache-control",
     ]
 
+    package init(
+        url: String, method: String, fields: [(name: String, value: [UInt8])], sentCookies: Bool, bodyLength: Int
+    ) {
+        self.url = url
+        self.method = method
+        self.fields = fields
+        self.sentCookies = sentCookies
+        self.bodyLength = bodyLength
+    }
+
     /// The page's request. `origin` and `credentials`, when given, win over what the fields say.
-    func pageRequest(origin: Origin?, credentials: CredentialsMode?) throws(Unreadable) -> PageRequest {
+    package func pageRequest(origin: Origin?, credentials: CredentialsMode?) throws(Unreadable) -> PageRequest {
         var pageOrigin = origin
-        var originSource = "--origin"
+        var originSource = "given"
         if pageOrigin == nil, let value = firstValue("origin") {
             guard value != "null", let parsed = Origin(headerValue: value) else {
                 throw Unreadable(
                     description: "the request's Origin is `\(value)`, which is not a page's origin "
-                        + "(a sandboxed or file: page, or a request after a redirect); give --origin")
+                        + "(a sandboxed or file: page, or a request after a redirect); give the page's origin")
             }
             pageOrigin = parsed
             originSource = "Origin"
@@ -56,7 +65,7 @@ struct SentRequest {
         }
         guard let pageOrigin else {
             throw Unreadable(
-                description: "the request has no Origin or Referer to find the page's origin; give --origin")
+                description: "the request has no Origin or Referer to find the page's origin; give it")
         }
         let mode: RequestMode
         switch firstValue("sec-fetch-mode")?.lowercased() {
@@ -70,7 +79,7 @@ struct SentRequest {
         let credentialsReason: String
         if let credentials {
             credentialsMode = credentials
-            credentialsReason = "as --credentials says"
+            credentialsReason = "as given"
         } else if sentCookies {
             credentialsMode = .include
             credentialsReason = "cookies were sent, so the page asked for credentials: 'include'"
@@ -78,7 +87,7 @@ struct SentRequest {
             credentialsMode = .sameOrigin
             credentialsReason =
                 "no cookies were sent, so fetch's default (same-origin) is assumed; "
-                + "if the page asked for credentials: 'include', say --credentials include"
+                + "if the page asked for credentials: 'include', say so"
         }
         var pageFields = HTTPFields()
         var browserFields: [String] = []

@@ -1,4 +1,4 @@
-package import HTTPTypes
+import HTTPTypes
 
 /// A request as a browser put it on the wire — with the fields the browser adds itself — read back into what the
 /// page's script asked `fetch` for: the page's origin, the fields script set, and whether credentials went with it.

@@ -128,10 +128,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(name: "CORSExport", dependencies: ["CORSCore"], swiftSettings: strictSettings),
         .target(
             name: "CORSCommandLine",
             dependencies: [
-                "CORSCore", "CORSClient", "CORSGateway", "CORSAudit", "CORSHummingbird", "HTTP1Wire",
+                "CORSCore", "CORSClient", "CORSGateway", "CORSAudit", "CORSExport", "CORSHummingbird", "HTTP1Wire",
                 product("ArgumentParser", "swift-argument-parser", for: commandLine),
                 product("ServiceLifecycle", "swift-service-lifecycle", for: commandLine),
                 product("UnixSignals", "swift-service-lifecycle", for: commandLine),
@@ -228,6 +229,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EdgeExportTests",
+            dependencies: [
+                "CORSExport", "CORSCore", "CORSTestSupport", "ReferenceEvaluation",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),

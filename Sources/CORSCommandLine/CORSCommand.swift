@@ -22,7 +22,7 @@ package struct CORSCommand: AsyncParsableCommand {
             Shell completions: `cors --generate-completion-script bash|zsh|fish` (see the README).
             """,
         version: corsVersion,
-        subcommands: [Demo.self, Check.self, Explain.self, Audit.self, Lint.self, Serve.self]
+        subcommands: [Demo.self, Check.self, Explain.self, Audit.self, Lint.self, Serve.self, Export.self]
     )
 
     package init() {}

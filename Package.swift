@@ -157,7 +157,7 @@ let package = Package(
         .target(
             name: "CORSTestSupport",
             dependencies: [
-                "CORSClient", "CORSCore", .product(name: "Logging", package: "swift-log"),
+                "CORSClient", "CORSCore", "CORSExport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -202,6 +202,7 @@ let package = Package(
             name: "BrowserConformanceTests",
             dependencies: [
                 "CORSClient", "CORSCore", "CORSHummingbird", "CORSVapor", "CORSTestSupport", "CORSCommandLine",
+                "CORSExport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -235,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "EdgeExportTests",
             dependencies: [
-                "CORSExport", "CORSCore", "CORSTestSupport", "ReferenceEvaluation",
+                "CORSExport", "CORSCore", "CORSTestSupport", "ReferenceEvaluation", "CORSAudit", "CORSGateway",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings

@@ -27,6 +27,24 @@ if ! command -v chromium-headless-shell > /dev/null 2>&1; then
     echo "warning: chromium-headless-shell is missing: the real-browser suite is skipped" >&2
 fi
 
+# The export suites run the configurations `cors export` writes in real nginx and Caddy (Debian's packages).
+missing_edges=()
+command -v nginx > /dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing_edges+=(nginx)
+command -v caddy > /dev/null 2>&1 || missing_edges+=(caddy)
+if [[ ${#missing_edges[@]} -gt 0 ]] && [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null 2>&1; then
+    echo "== installing ${missing_edges[*]} =="
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_edges[@]}") || true
+    # Debian starts the packages' services; the tests run their own servers on free ports.
+    (systemctl disable --now nginx caddy 2> /dev/null || service nginx stop 2> /dev/null || true) > /dev/null
+fi
+if ! { command -v nginx > /dev/null 2>&1 || [[ -x /usr/sbin/nginx ]]; } || ! command -v caddy > /dev/null 2>&1; then
+    if [[ "${CI:-}" == "true" ]]; then
+        echo "error: nginx or caddy is missing and could not be installed; the export suites cannot run" >&2
+        exit 1
+    fi
+    echo "warning: nginx or caddy is missing: its export suite is skipped" >&2
+fi
+
 # The deployment test checks deploy/cors-serve.service with `systemd-analyze verify` (Debian's systemd package); the
 # TLS test makes its certificate with openssl.
 if { ! command -v systemd-analyze > /dev/null 2>&1 || ! command -v openssl > /dev/null 2>&1; } \

@@ -34,13 +34,8 @@ package struct Export: ParsableCommand {
             """
     )
 
-    /// The edge servers a policy can be written for.
-    enum Target: String, ExpressibleByArgument, CaseIterable {
-        case nginx
-    }
-
     @Argument(help: "The server to write configuration for: nginx or caddy.")
-    var target: Target
+    var target: EdgeTarget
 
     @Argument(help: "The policy file (JSON).")
     var file: String
@@ -89,12 +84,9 @@ package struct Export: ParsableCommand {
                     : "\(file): \(problem)", 1
             )
         }
-        let text: String
-        switch target {
-        case .nginx:
-            let nginx = NginxConfiguration(policy: policyFile.policy, source: file)
-            text = upstream.map { nginx.server(listen: listen, upstream: $0) } ?? nginx.fragment
-        }
+        let text =
+            upstream.map { target.server(policyFile.policy, source: file, listen: listen, upstream: $0) }
+            ?? target.fragment(policyFile.policy, source: file)
         guard output.json else { return (text, 0) }
         return (JSONOutput.encode(ExportJSON(target: target.rawValue, file: file, configuration: text)), 0)
     }
@@ -119,3 +111,5 @@ struct ExportJSON: Encodable {
         self.error = OrNull(error)
     }
 }
+
+extension EdgeTarget: ExpressibleByArgument {}

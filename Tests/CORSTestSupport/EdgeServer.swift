@@ -1,45 +1,16 @@
+package import CORSExport
 import Foundation
 import NIOCore
 import NIOPosix
 
 /// A real nginx or Caddy on loopback, run with a configuration a test wrote, stopped by the test.
-public final class EdgeServer: Sendable {
-    /// The servers the tests run, and where Debian installs them.
-    public enum Kind: String, Sendable, CaseIterable {
-        case nginx, caddy
-
-        public var binary: String? {
-            let candidates = self == .nginx ? ["/usr/sbin/nginx", "/usr/bin/nginx"] : ["/usr/bin/caddy"]
-            return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-        }
-
-        /// Whether its suite runs: the server is installed, or the run is CI's (where a missing server fails).
-        public var shouldRun: Bool {
-            binary != nil || ProcessInfo.processInfo.environment["CI"] == "true"
-        }
-
-        /// The installed version, as the server prints it.
-        public var version: String {
-            guard let binary else { return "missing" }
-            let process = Process()
-            let pipe = Pipe()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = self == .nginx ? ["-v"] : ["version"]
-            process.standardOutput = pipe
-            process.standardError = pipe
-            guard (try? process.run()) != nil else { return "unknown" }
-            process.waitUntilExit()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-    }
-
-    public let kind: Kind
-    public let port: Int
+package final class EdgeServer: Sendable {
+    package let kind: EdgeTarget
+    package let port: Int
     private let process: Process
     private let directory: URL
 
-    private init(kind: Kind, port: Int, process: Process, directory: URL) {
+    private init(kind: EdgeTarget, port: Int, process: Process, directory: URL) {
         self.kind = kind
         self.port = port
         self.process = process
@@ -47,10 +18,10 @@ public final class EdgeServer: Sendable {
     }
 
     /// `http://127.0.0.1:port`.
-    public var origin: String { "http://127.0.0.1:\(port)" }
+    package var origin: String { "http://127.0.0.1:\(port)" }
 
     /// A port nothing listens on now (the kernel's pick for an ephemeral bind, released at once).
-    public static func unusedPort() async throws -> Int {
+    package static func unusedPort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 0
@@ -60,7 +31,7 @@ public final class EdgeServer: Sendable {
 
     /// Starts `kind` with the configuration `configuration(port)` and waits (at most 10 s) until it accepts
     /// connections on `port`.
-    public static func start(_ kind: Kind, configuration: (Int) -> String) async throws -> EdgeServer {
+    package static func start(_ kind: EdgeTarget, configuration: (Int) -> String) async throws -> EdgeServer {
         guard let binary = kind.binary else { throw EdgeServerError("\(kind.rawValue) is not installed") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -100,7 +71,7 @@ public final class EdgeServer: Sendable {
     }
 
     /// Stops the server and removes its directory.
-    public func stop() {
+    package func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -110,7 +81,40 @@ public final class EdgeServer: Sendable {
 }
 
 /// Why an edge server could not run.
-public struct EdgeServerError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct EdgeServerError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}
+
+extension EdgeTarget {
+    /// Where Debian installs the server.
+    package var binary: String? {
+        let candidates = self == .nginx ? ["/usr/sbin/nginx", "/usr/bin/nginx"] : ["/usr/bin/caddy"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Whether the server's suite can run: `true` when it is installed; `false` when it is not and the run is not
+    /// CI's; a failure in CI, where a missing server must not pass silently.
+    package func isAvailable() throws -> Bool {
+        guard binary == nil else { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            throw EdgeServerError("\(rawValue) is missing; scripts/test.sh installs it")
+        }
+        return false
+    }
+
+    /// The installed version, as the server prints it.
+    package var version: String {
+        guard let binary else { return "missing" }
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = self == .nginx ? ["-v"] : ["version"]
+        process.standardOutput = pipe
+        process.standardError = pipe
+        guard (try? process.run()) != nil else { return "unknown" }
+        process.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

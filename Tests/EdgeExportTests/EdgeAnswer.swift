@@ -1,4 +1,5 @@
 import CORSCore
+import CORSExport
 import CORSTestSupport
 import Foundation
 import HTTPTypes
@@ -76,7 +77,7 @@ extension HTTPRequest {
     /// The request as an edge server's variables read it: of several `Origin`, `Access-Control-Request-Method` or
     /// `Access-Control-Request-Headers` lines, the first (nginx before 1.23) or all joined by `,` (Caddy), and an
     /// empty one as none.
-    func read(by kind: EdgeServer.Kind) -> HTTPRequest {
+    func read(by kind: EdgeTarget) -> HTTPRequest {
         var request = self
         var fields = HTTPFields()
         for field in headerFields where !Self.readFields.contains(field.name) { fields.append(field) }

@@ -25,7 +25,8 @@ package struct Export: ParsableCommand {
             Caddy read an empty field as no field. Browsers send neither. A policy file with crossOriginProtection \
             is refused: these exports do not carry it.
 
-            Exit status: 0 written, 1 the policy file has problems or a rule cannot be expressed, 64 usage error.
+            Exit status: 0 written, 1 the policy file has problems or asks for what the target cannot carry, 2 the \
+            file cannot be read or is not JSON, 64 usage error.
 
             Examples:
               cors export nginx examples/policy.json > cors.conf

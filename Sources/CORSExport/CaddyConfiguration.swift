@@ -27,7 +27,7 @@ package struct CaddyConfiguration {
     package var directives: String {
         var lines: [String] = []
         for table in decision.tables {
-            lines += table.comment.map(NginxConfiguration.commentLines) ?? []
+            lines += table.comment.map(EdgeDecision.commentLines) ?? []
             lines += varsTables.contains(table.variable) ? vars(table) : map(table)
             lines.append("")
         }

@@ -266,4 +266,19 @@ package struct EdgeDecision {
                 entries: status),
         ]
     }
+
+    /// `text` as `#` lines of at most 110 characters.
+    static func commentLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        var line = "#"
+        for word in text.split(separator: " ") {
+            if line.count + 1 + word.count > 110 {
+                lines.append(line)
+                line = "#"
+            }
+            line += " " + word
+        }
+        return lines + [line]
+    }
+
 }

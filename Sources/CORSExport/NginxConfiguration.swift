@@ -91,13 +91,13 @@ package struct NginxConfiguration {
     static let upstreamFields = [
         "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods",
         "Access-Control-Allow-Headers", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
-        "Access-Control-Allow-Private-Network", "Access-Control-Allow-Local-Network",
+        "Access-Control-Allow-Private-Network",
     ]
 
     /// A table as a `map` block. nginx tries exact keys first, then patterns in order; the tables never let the
     /// two overlap.
     private func map(_ table: EdgeDecision.Table) -> String {
-        var lines = table.comment.map(Self.commentLines) ?? []
+        var lines = table.comment.map(EdgeDecision.commentLines) ?? []
         let source = table.inputs.map(Self.variable).joined(separator: table.separator)
         lines.append("map \(table.inputs.count == 1 ? source : "\"\(source)\"") $\(table.variable) {")
         for (key, output) in table.entries {
@@ -128,20 +128,6 @@ package struct NginxConfiguration {
         case .literal(let text): "\"\(text)\""
         case .input(let input): variable(input)
         }
-    }
-
-    /// `text` as `#` lines of at most 110 characters.
-    static func commentLines(_ text: String) -> [String] {
-        var lines: [String] = []
-        var line = "#"
-        for word in text.split(separator: " ") {
-            if line.count + 1 + word.count > 110 {
-                lines.append(line)
-                line = "#"
-            }
-            line += " " + word
-        }
-        return lines + [line]
     }
 
     private func indent(_ text: String, by spaces: Int) -> String {

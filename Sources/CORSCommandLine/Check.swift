@@ -36,6 +36,11 @@ package struct Check: AsyncParsableCommand {
             From DevTools: right-click the failed request, "Copy as cURL" (bash or cmd), and paste it:
               cors check --curl 'curl "https://api.example.com/items" -X PUT -H "origin: https://app.example.com" …'
               pbpaste | cors check --curl -
+
+            The preflight cache: --repeat N fetches N times in one browser session, --wait S apart, and says which \
+            fetches sent a preflight and which took it from the cache (engines differ: --browser firefox never \
+            reuses a cached `*`, webkit keeps entries at most 600 s):
+              cors check https://api.example.com/items --origin https://app.example.com -X PUT --repeat 2
             The page's origin comes from the command's Origin (or Referer) field, credentials from its cookies; \
             the fields the browser sets itself are not replayed. Nothing in the command is run: options that \
             would read or write files, or any shell syntax, are reported and refused.
@@ -62,6 +67,15 @@ package struct Check: AsyncParsableCommand {
     @Option(help: "The engine to follow: chromium, firefox, webkit or spec.")
     var browser: BrowserChoice = .chromium
 
+    @Option(
+        help: ArgumentHelp(
+            "Fetch N times in a row with one preflight cache, to see what the engine's cache does (1 to 20).",
+            valueName: "N"))
+    var `repeat` = 1
+
+    @Option(help: ArgumentHelp("With --repeat: seconds to wait between fetches (up to 600).", valueName: "seconds"))
+    var wait: Double = 0
+
     @OptionGroup var timeout: TimeoutOption
 
     @OptionGroup var output: OutputOptions
@@ -69,6 +83,8 @@ package struct Check: AsyncParsableCommand {
     package init() {}
 
     package func validate() throws {
+        guard (1...20).contains(`repeat`) else { throw ValidationError("--repeat must be from 1 to 20") }
+        guard (0...600).contains(wait) else { throw ValidationError("--wait must be from 0 to 600 seconds") }
         if let origin { _ = try validatedOrigin(origin, option: "--origin") }
         if curl != nil {
             guard url == nil, request.headers.isEmpty, request.method == "GET" else {
@@ -126,12 +142,26 @@ package struct Check: AsyncParsableCommand {
             for pair in cookies.split(separator: ";") { jar.set(String(pair), forHost: host) }
         }
         let client = CORSClient(profile: browser.profile, cookies: jar, timeoutSeconds: timeout.timeout)
-        let outcome = await client.fetch(request, body: body)
+        var results: [FetchResult] = []
+        for index in 0..<`repeat` {
+            if index > 0, wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+            results.append(await client.fetch(request, body: body).result)
+        }
         try? await client.shutdown()
-        let text =
-            output.json
-            ? CheckReport.json(outcome.result, replay: replay)
-            : (replay.map { $0.text + "\n\n" } ?? "") + CheckReport.text(outcome.result, color: color)
-        return (text, CheckReport.exitCode(outcome.result))
+        let exitCode = results.map(CheckReport.exitCode).max() ?? 0
+        guard results.count > 1 else {
+            let text =
+                output.json
+                ? CheckReport.json(results[0], replay: replay)
+                : (replay.map { $0.text + "\n\n" } ?? "") + CheckReport.text(results[0], color: color)
+            return (text, exitCode)
+        }
+        if output.json { return (CheckReport.json(repeated: results, browser: browser, replay: replay), exitCode) }
+        var sections = replay.map { [$0.text] } ?? []
+        for (index, result) in results.enumerated() {
+            sections.append("── fetch \(index + 1) of \(results.count) ──\n" + CheckReport.text(result, color: color))
+        }
+        sections.append(RepeatedCheckJSON.summary(results, browser: browser))
+        return (sections.joined(separator: "\n\n"), exitCode)
     }
 }

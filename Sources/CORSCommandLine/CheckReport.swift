@@ -77,6 +77,11 @@ enum CheckReport {
     static func json(_ result: FetchResult, replay: CurlReplay? = nil) -> String {
         JSONOutput.encode(CheckJSON(result, curl: replay))
     }
+
+    /// `--repeat N --json`: every fetch, and what the preflight cache did.
+    static func json(repeated results: [FetchResult], browser: BrowserChoice, replay: CurlReplay?) -> String {
+        JSONOutput.encode(RepeatedCheckJSON(results, browser: browser, replay: replay))
+    }
 }
 
 /// `cors check --json`: one object per fetch (its fields are documented in the README, "Debugging a CORS error").
@@ -144,6 +149,48 @@ struct CheckJSON: Encodable {
         failure = OrNull(Failure(result))
         requests = result.exchanges.map { Request($0.request) }
         steps = result.trace.map(TraceText.init)
+    }
+}
+
+/// `cors check --repeat N --json`: each fetch's report, in order, and what the preflight cache did.
+struct RepeatedCheckJSON: Encodable {
+    let browser: String
+    /// Whether every fetch was readable.
+    let allowed: Bool
+    let preflightsSent: Int
+    let preflightsFromCache: Int
+    let fetches: [CheckJSON]
+    /// With `--curl` only: how the command was read.
+    let curl: CurlReplay?
+
+    init(_ results: [FetchResult], browser: BrowserChoice, replay: CurlReplay?) {
+        self.browser = browser.rawValue
+        allowed = results.allSatisfy(\.isReadable)
+        (preflightsSent, preflightsFromCache) = Self.preflights(results)
+        fetches = results.map { CheckJSON($0) }
+        curl = replay
+    }
+
+    /// How many fetches sent a preflight, and how many found theirs in the cache.
+    static func preflights(_ results: [FetchResult]) -> (sent: Int, fromCache: Int) {
+        var sent = 0
+        var fromCache = 0
+        for result in results {
+            for step in result.trace {
+                if case .preflightNeeded(_, _, let cached) = step {
+                    if cached { fromCache += 1 } else { sent += 1 }
+                }
+            }
+        }
+        return (sent, fromCache)
+    }
+
+    /// One line: readable or not, and the cache's part.
+    static func summary(_ results: [FetchResult], browser: BrowserChoice) -> String {
+        let (sent, fromCache) = preflights(results)
+        let readable = results.filter(\.isReadable).count
+        return "\(results.count) fetches as \(browser.rawValue) would make them: \(readable) readable; "
+            + "\(sent) preflight\(sent == 1 ? "" : "s") sent, \(fromCache) taken from the preflight cache."
     }
 }
 

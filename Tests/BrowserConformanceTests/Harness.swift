@@ -18,6 +18,8 @@ final class Harness: Sendable {
     let origins: [String]
     private let cases = Mutex<[Int: ConformanceCase]>([:])
     private let pages = Mutex<[String: String]>([:])
+    /// Browsers without `--dump-dom` post each page's results here (by page path), and are told the next page.
+    private let reports = Mutex<(collected: [String: String], next: [String: String])>(([:], [:]))
 
     private init(servers: [ScriptedServer], origins: [String]) {
         self.servers = servers
@@ -54,6 +56,30 @@ final class Harness: Sendable {
         pages.withLock { $0[path] = html }
     }
 
+    /// The page URLs for a browser that reports by posting: each page posts its results to `/collect/PATH` and
+    /// loads the page the answer names, so that one browser session runs them all.
+    func chain(_ urls: [String]) -> [String] {
+        let chained = urls.map { $0 + "?collect" }
+        reports.withLock { reports in
+            for (index, url) in chained.enumerated() {
+                reports.next[Self.path(of: url)] = index + 1 < chained.count ? chained[index + 1] : ""
+            }
+        }
+        return chained
+    }
+
+    /// What the page at `url` posted, once it has.
+    func collected(_ url: String) -> String? {
+        reports.withLock { $0.collected[Self.path(of: url)] }
+    }
+
+    /// The path of a page URL, without its query.
+    private static func path(of url: String) -> String {
+        let afterScheme = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        let path = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+        return String(path.prefix { $0 != "?" })
+    }
+
     /// Every request received for a case under `prefix` (`c` for Chromium, `m` for the model).
     func requests(prefix: String, id: Int) -> [RecordedRequest] {
         servers.flatMap(\.requests).filter {
@@ -62,7 +88,16 @@ final class Harness: Sendable {
     }
 
     private func respond(_ request: RecordedRequest) -> ScriptedResponse {
-        if let html = pages.withLock({ $0[request.target] }) {
+        let path = String(request.target.prefix { $0 != "?" })
+        if request.method == "POST", path.hasPrefix("/collect/") {
+            let page = String(path.dropFirst("/collect".count))
+            let next = reports.withLock { reports in
+                reports.collected[page] = String(decoding: request.body, as: UTF8.self)
+                return reports.next[page] ?? ""
+            }
+            return ScriptedResponse(200, [("Content-Type", "text/plain")], body: next)
+        }
+        if let html = pages.withLock({ $0[path] }) {
             return ScriptedResponse(200, [("Content-Type", "text/html; charset=utf-8")], body: html)
         }
         let parts = request.target.split(separator: "/")
@@ -79,7 +114,8 @@ final class Harness: Sendable {
         return item.actual.response(origin: origin)
     }
 
-    /// The page that runs `batch` with `fetch` and writes what it could read into `<pre id="out">`.
+    /// The page that runs `batch` with `fetch` and writes what it could read into `<pre id="out">` — and, loaded
+    /// with `?collect`, posts it to the harness and goes on to the page the harness names.
     static func page(for batch: [ConformanceCase], path: (ConformanceCase) -> String) -> String {
         let entries: [[Any]] = batch.map { item in
             [
@@ -106,6 +142,11 @@ final class Harness: Sendable {
                 }
               }
               document.getElementById("out").textContent = JSON.stringify(results);
+              if (location.search === "?collect") {
+                const answer = await fetch("/collect" + location.pathname, {method: "POST", body: JSON.stringify(results)});
+                const next = await answer.text();
+                if (next) location.href = next;
+              }
             })();
             </script></body></html>
             """

@@ -67,75 +67,91 @@ enum CaseGenerator {
     }
 }
 
-@Suite("Real Chromium agrees with the browser model", .enabled(if: Chromium.shouldRun), .serialized)
-struct ModelAgreementTests {
-    static let caseCount = 1200
+extension RealBrowsers {
+    @Suite("Real engines agree with the browser model", .serialized)
+    struct ModelAgreementTests {
+        static let caseCount = 1200
 
-    @Test func chromiumAndTheModelAgreeCaseByCase() async throws {
-        let harness = try await Harness.start()
-        let cases = CaseGenerator.generate(count: Self.caseCount, origins: harness.origins, seed: 0xC0_85)
-        harness.register(cases)
-        var chromium: [Int: [PageResult]] = [:]
-        var batchNumber = 0
-        for page in harness.origins {
-            let onPage = cases.filter { $0.page == page }
-            for start in stride(from: 0, to: onPage.count, by: 120) {
-                let batch = Array(onPage[start..<min(start + 120, onPage.count)])
-                batchNumber += 1
-                let path = "/page/model-\(batchNumber)"
-                harness.addPage(path, html: Harness.page(for: batch) { $0.path })
-                let dom = try await Chromium.dumpDOM(page + path)
-                let output = try #require(Chromium.output(of: dom), "the page did not report")
-                chromium.merge(parseResults(output)) { $1 }
+        @Test(arguments: Engine.allCases)
+        func engineAndTheModelAgreeCaseByCase(_ engine: Engine) async throws {
+            guard try engine.isAvailable() else { return }
+            let started = ContinuousClock.now
+            let harness = try await Harness.start()
+            let cases = CaseGenerator.generate(count: Self.caseCount, origins: harness.origins, seed: 0xC0_85)
+            harness.register(cases)
+            var pages: [String] = []
+            for page in harness.origins {
+                let onPage = cases.filter { $0.page == page }
+                for start in stride(from: 0, to: onPage.count, by: 120) {
+                    let batch = Array(onPage[start..<min(start + 120, onPage.count)])
+                    let path = "/page/model-\(pages.count + 1)"
+                    harness.addPage(path, html: Harness.page(for: batch) { $0.path })
+                    pages.append(page + path)
+                }
             }
-        }
+            let reported = try await engine.run(pages, harness: harness)
 
-        var allowedAgree = 0
-        var preflightAgree = 0
-        var headersAgree = 0
-        var compared = 0
-        let client = CORSClient(profile: .chromium, timeoutSeconds: 10)
-        for item in cases {
-            var fields = HTTPFields()
-            for (name, value) in item.headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
-            let request = CrossOriginRequest(
-                origin: Origin(headerValue: item.page)!, url: item.target + "/m/\(item.id)",
-                method: HTTPRequest.Method(item.method)!, headerFields: fields, credentials: item.credentials)
-            let seen = try #require(chromium[item.id], "no result for \(item)")
-            for repeatIndex in 0..<item.repeats {
-                let model = await client.fetch(request).result
-                let browser = seen[repeatIndex]
-                compared += 1
-                let readable = model.isReadable
-                if browser.ok == readable { allowedAgree += 1 }
-                if browser.ok == readable,
-                    !readable || (browser.headers == model.readableHeaderNames && browser.status == model.status)
-                {
-                    headersAgree += 1
+            var allowedAgree = 0
+            var preflightAgree = 0
+            var headersAgree = 0
+            var compared = 0
+            var unstable: [String] = []
+            let client = CORSClient(profile: engine.profile, timeoutSeconds: 10)
+            for item in cases {
+                var fields = HTTPFields()
+                for (name, value) in item.headers {
+                    fields.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+                }
+                let request = CrossOriginRequest(
+                    origin: Origin(headerValue: item.page)!, url: item.target + "/m/\(item.id)",
+                    method: HTTPRequest.Method(item.method)!, headerFields: fields, credentials: item.credentials)
+                let seen = try #require(reported[item.id], "no result for \(item)")
+                for repeatIndex in 0..<item.repeats {
+                    let model = await client.fetch(request).result
+                    let browser = seen[repeatIndex]
+                    compared += 1
+                    let readable = model.isReadable
+                    if browser.ok == readable { allowedAgree += 1 }
+                    if browser.ok == readable,
+                        !readable || (browser.headers == model.readableHeaderNames && browser.status == model.status)
+                    {
+                        headersAgree += 1
+                    }
+                    #expect(
+                        browser.ok == readable,
+                        "\(engine) \(browser.ok ? "allowed" : "blocked"), the model \(readable ? "allowed" : "blocked (\(model.failure?.code ?? ""))") \(item)\n  replay: \(item.commandLine)"
+                    )
+                    if browser.ok, readable {
+                        #expect(
+                            browser.headers == model.readableHeaderNames,
+                            "readable headers differ: \(browser.headers) vs \(model.readableHeaderNames) \(item)")
+                        #expect(browser.status == model.status, "status \(browser.status) vs \(model.status) \(item)")
+                    }
+                }
+                let browserPreflights = harness.requests(prefix: "c", id: item.id).filter { $0.method == "OPTIONS" }
+                    .count
+                let modelPreflights = harness.requests(prefix: "m", id: item.id).filter { $0.method == "OPTIONS" }.count
+                if browserPreflights == modelPreflights { preflightAgree += 1 }
+                // Firefox's preflight cache does not give the same count from run to run for a repeated fetch (on this
+                // machine, cases #21 and #364 flip between one and two preflights): those counts are reported, not
+                // asserted; `EngineProbeTests` checks its cache rules on cases that are stable.
+                if engine == .firefox, item.repeats > 1 {
+                    if browserPreflights != modelPreflights { unstable.append("#\(item.id)") }
+                    continue
                 }
                 #expect(
-                    browser.ok == readable,
-                    "Chromium \(browser.ok ? "allowed" : "blocked"), the model \(readable ? "allowed" : "blocked (\(model.failure?.code ?? ""))") \(item)\n  replay: \(item.commandLine)"
-                )
-                if browser.ok, readable {
-                    #expect(
-                        browser.headers == model.readableHeaderNames,
-                        "readable headers differ: \(browser.headers) vs \(model.readableHeaderNames) \(item)")
-                    #expect(browser.status == model.status, "status \(browser.status) vs \(model.status) \(item)")
-                }
+                    browserPreflights == modelPreflights,
+                    "preflights: \(engine) \(browserPreflights), model \(modelPreflights) \(item)")
             }
-            let chromiumPreflights = harness.requests(prefix: "c", id: item.id).filter { $0.method == "OPTIONS" }.count
-            let modelPreflights = harness.requests(prefix: "m", id: item.id).filter { $0.method == "OPTIONS" }.count
-            if chromiumPreflights == modelPreflights { preflightAgree += 1 }
-            #expect(
-                chromiumPreflights == modelPreflights,
-                "preflights: Chromium \(chromiumPreflights), model \(modelPreflights) \(item)")
+            try await client.shutdown()
+            try await harness.shutdown()
+            print(
+                "browser conformance: \(engine.version): \(cases.count) cases, \(compared) fetches; allowed/blocked agree \(allowedAgree)/\(compared), "
+                    + "readable headers and status agree \(headersAgree)/\(compared), preflight count agrees \(preflightAgree)/\(cases.count)"
+                    + (unstable.isEmpty
+                        ? "" : " (not asserted: Firefox's count for repeated \(unstable.joined(separator: ", ")))")
+                    + "; \(started.duration(to: .now))"
+            )
         }
-        try await client.shutdown()
-        try await harness.shutdown()
-        print(
-            "browser conformance: \(cases.count) cases, \(compared) fetches; allowed/blocked agree \(allowedAgree)/\(compared), "
-                + "readable headers and status agree \(headersAgree)/\(compared), preflight count agrees \(preflightAgree)/\(cases.count)"
-        )
     }
 }

@@ -41,7 +41,7 @@ struct Scenario: Sendable, CustomStringConvertible {
         Scenario(path: "/pf-header", headers: [("X-A", "1")], expected: .headerNotAllowed),
         Scenario(
             path: "/pf-authorization", headers: [("Authorization", "Bearer x")],
-            expected: .authorizationNotCoveredByWildcard, profile: .firefox),
+            expected: .authorizationNotCoveredByWildcard, profile: .spec),
         Scenario(path: "/pf-authorization", headers: [("Authorization", "Bearer x")]),
         Scenario(path: "/redirect-ftp", expected: .redirectToNonHTTPScheme),
         Scenario(path: "/redirect-userinfo", expected: .redirectContainsCredentials),

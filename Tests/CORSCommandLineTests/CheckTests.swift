@@ -36,7 +36,7 @@ struct CheckTests {
             ("/pf-method", ["-X", "PUT"], .methodNotAllowed),
             ("/pf-header", ["-H", "X-A: 1"], .headerNotAllowed),
             (
-                "/pf-authorization", ["-H", "Authorization: Bearer x", "--browser", "firefox"],
+                "/pf-authorization", ["-H", "Authorization: Bearer x", "--browser", "spec"],
                 .authorizationNotCoveredByWildcard
             ),
             ("/pf-authorization", ["-H", "Authorization: Bearer x"], nil),
@@ -58,6 +58,36 @@ struct CheckTests {
         } else {
             #expect(object["failure"] is NSNull)
         }
+    }
+
+    /// `--repeat`: one browser session, so the second fetch finds the first one's preflight in the cache — or not,
+    /// as the engine decides (Firefox never reuses a cached `*`).
+    @Test func repeatShowsThePreflightCache() async throws {
+        let server = try await CatalogueServer.start()
+        let base = server.origin
+        let origin = CatalogueServer.pageOrigin
+        let cached = try #require(
+            jsonObject(
+                try await Self.run([base + "/ok-preflight", "--origin", origin, "-X", "PUT", "--repeat", "2", "--json"])
+                    .output))
+        #expect(cached["preflightsSent"] as? Int == 1 && cached["preflightsFromCache"] as? Int == 1)
+        #expect((cached["fetches"] as? [Any])?.count == 2 && cached["allowed"] as? Bool == true)
+        let wildcard = [base + "/pf-authorization", "--origin", origin, "-H", "X-A: 1", "--repeat", "2"]
+        let chromium = try #require(jsonObject(try await Self.run(wildcard + ["--json"]).output))
+        #expect(chromium["preflightsSent"] as? Int == 1, "a cached * covers x-a")
+        let firefox = try #require(
+            jsonObject(try await Self.run(wildcard + ["--browser", "firefox", "--json"]).output))
+        #expect(firefox["preflightsSent"] as? Int == 2 && firefox["preflightsFromCache"] as? Int == 0)
+        let text = try await Self.run(wildcard + ["--browser", "firefox"])
+        #expect(text.exitCode == 0 && text.output.contains("── fetch 2 of 2 ──"))
+        #expect(
+            text.output.contains("2 fetches as firefox would make them: 2 readable; 2 preflights sent, 0 taken from"))
+        for bad in [["--repeat", "0"], ["--repeat", "21"], ["--repeat", "2", "--wait", "-1"]] {
+            #expect(throws: (any Error).self) {
+                _ = try CORSCommand.parseAsRoot(["check", base, "--origin", origin] + bad)
+            }
+        }
+        try await server.shutdown()
     }
 
     @Test func jsonFields() async throws {

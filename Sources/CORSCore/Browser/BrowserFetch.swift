@@ -147,9 +147,13 @@ public struct BrowserFetch: Sendable {
         let key = url.serialization
         if let cache,
             method.isCORSSafelisted
-                || cache.allowsMethod(method.rawValue, origin: origin, url: key, credentials: credentialsInclude),
+                || cache.allowsMethod(
+                    method.rawValue, origin: origin, url: key, credentials: credentialsInclude,
+                    wildcards: profile.cachedWildcards),
             unsafeNames.allSatisfy({
-                cache.allowsHeader($0, origin: origin, url: key, credentials: credentialsInclude)
+                cache.allowsHeader(
+                    $0, origin: origin, url: key, credentials: credentialsInclude,
+                    wildcards: profile.cachedWildcards)
             })
         {
             trace.append(.preflightNeeded(method: unsafeMethod, headerNames: unsafeNames, cached: true))

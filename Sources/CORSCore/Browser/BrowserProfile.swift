@@ -12,6 +12,18 @@ public struct BrowserProfile: Sendable, Hashable {
         case doNotCache
     }
 
+    /// What a cached `*` answers.
+    public enum CachedWildcards: Sendable, Hashable {
+        /// Every method, and every header name but `authorization`: the spec's cache matching
+        /// (https://fetch.spec.whatwg.org/#concept-cache-match-header), and Chromium's.
+        case exceptAuthorization
+        /// Every method and every header name, `authorization` included (WebKit, whose cache keeps its preflight
+        /// check's answer).
+        case everything
+        /// Nothing: a request a cached `*` would cover is preflighted again (Firefox).
+        case nothing
+    }
+
     /// The engine's name, as `cors check --browser` takes it.
     public var name: String
     /// The longest a preflight is cached, in seconds.
@@ -29,13 +41,17 @@ public struct BrowserProfile: Sendable, Hashable {
     /// no (#cors-non-wildcard-request-header-name); Chromium 156 says yes (see the README's divergences).
     public var authorizationCoveredByWildcard: Bool
     /// Whether a preflighted fetch that fails clears what the cache holds for its origin and URL (the spec's
-    /// "clear cache entries"); Chromium keeps them.
+    /// "clear cache entries"); Chromium and WebKit keep them.
     public var clearsCacheOnFailure: Bool
+    /// What a cached `*` (in `Access-Control-Allow-Methods` or `-Headers`, from a preflight without credentials)
+    /// answers for later requests.
+    public var cachedWildcards: CachedWildcards
 
     public init(
         name: String, maximumMaxAge: Int, defaultMaxAge: Int = 5, invalidMaxAge: InvalidMaxAge,
         negativeMaxAge: InvalidMaxAge = .doNotCache, preflightReplacesCacheEntries: Bool,
-        authorizationCoveredByWildcard: Bool = false, clearsCacheOnFailure: Bool = true
+        authorizationCoveredByWildcard: Bool = false, clearsCacheOnFailure: Bool = true,
+        cachedWildcards: CachedWildcards = .exceptAuthorization
     ) {
         self.name = name
         self.maximumMaxAge = maximumMaxAge
@@ -45,6 +61,7 @@ public struct BrowserProfile: Sendable, Hashable {
         self.preflightReplacesCacheEntries = preflightReplacesCacheEntries
         self.authorizationCoveredByWildcard = authorizationCoveredByWildcard
         self.clearsCacheOnFailure = clearsCacheOnFailure
+        self.cachedWildcards = cachedWildcards
     }
 
     /// Chromium, as measured against Chromium 156 by the real-browser suite: preflights cached for at most 2 hours,
@@ -53,12 +70,17 @@ public struct BrowserProfile: Sendable, Hashable {
     public static let chromium = BrowserProfile(
         name: "chromium", maximumMaxAge: 7200, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true,
         authorizationCoveredByWildcard: true, clearsCacheOnFailure: false)
-    /// Firefox: at most 24 hours; any non-digit in max-age disables caching; entries merge across preflights.
+    /// Firefox, as measured against Firefox ESR 153 by the real-browser suite: at most 24 hours; any non-digit in
+    /// max-age disables caching; entries merge across preflights; a cached `*` never answers a later request; `*` in `Access-Control-Allow-Headers` covers `Authorization`.
     public static let firefox = BrowserProfile(
-        name: "firefox", maximumMaxAge: 86_400, invalidMaxAge: .doNotCache, preflightReplacesCacheEntries: false)
-    /// WebKit: at most 600 seconds; a new preflight replaces the cached result.
+        name: "firefox", maximumMaxAge: 86_400, invalidMaxAge: .doNotCache, preflightReplacesCacheEntries: false,
+        authorizationCoveredByWildcard: true, cachedWildcards: .nothing)
+    /// WebKit, as measured against WebKitGTK 2.50 by the real-browser suite: at most 600 seconds; a new preflight
+    /// replaces the cached result; a failed fetch leaves the cache alone; `*` in `Access-Control-Allow-Headers`
+    /// covers `Authorization`, from the cache too.
     public static let webkit = BrowserProfile(
-        name: "webkit", maximumMaxAge: 600, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true)
+        name: "webkit", maximumMaxAge: 600, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true,
+        authorizationCoveredByWildcard: true, clearsCacheOnFailure: false, cachedWildcards: .everything)
     /// The Fetch Standard as written, with a 24-hour cap.
     public static let spec = BrowserProfile(
         name: "spec", maximumMaxAge: 86_400, invalidMaxAge: .useDefault, negativeMaxAge: .useDefault,

@@ -46,25 +46,32 @@ public final class PreflightCache: Sendable {
         entry.expiry > now && entry.origin == origin && entry.url == url && (entry.credentials || !credentials)
     }
 
-    /// Whether a cached preflight allows `method` (byte for byte, or `*` from a preflight without credentials).
+    /// Whether a cached preflight allows `method` (byte for byte, or `*` from a preflight without credentials —
+    /// unless `wildcards` is `.nothing`, as in Firefox, which never lets a cached `*` answer).
     ///
     /// https://fetch.spec.whatwg.org/#concept-cache-match-method
-    public func allowsMethod(_ method: String, origin: String, url: String, credentials: Bool) -> Bool {
+    public func allowsMethod(
+        _ method: String, origin: String, url: String, credentials: Bool,
+        wildcards: BrowserProfile.CachedWildcards = .exceptAuthorization
+    ) -> Bool {
         let now = clock()
         return entries.withLock { entries in
             entries.contains {
                 matches($0, origin: origin, url: url, credentials: credentials, now: now)
-                    && ($0.method == method || ($0.method == "*" && !$0.credentials))
+                    && ($0.method == method || (wildcards != .nothing && $0.method == "*" && !$0.credentials))
             }
         }
     }
 
     /// Whether a cached preflight allows the request-header `name` (any case; `*` from a preflight without
-    /// credentials covers every name but `authorization` — in Chromium too, whose cache lookups keep this rule even
-    /// where its preflight check does not).
+    /// credentials covers what `wildcards` says: by default every name but `authorization` — in Chromium too, whose
+    /// cache lookups keep this rule even where its preflight check does not).
     ///
     /// https://fetch.spec.whatwg.org/#concept-cache-match-header
-    public func allowsHeader(_ name: String, origin: String, url: String, credentials: Bool) -> Bool {
+    public func allowsHeader(
+        _ name: String, origin: String, url: String, credentials: Bool,
+        wildcards: BrowserProfile.CachedWildcards = .exceptAuthorization
+    ) -> Bool {
         let now = clock()
         return entries.withLock { entries in
             entries.contains {
@@ -72,7 +79,12 @@ public final class PreflightCache: Sendable {
                     let entryName = $0.headerName
                 else { return false }
                 if ASCII.equalsIgnoringCase(entryName.utf8, name.utf8) { return true }
-                return entryName == "*" && !$0.credentials && !ASCII.equalsIgnoringCase(name.utf8, "authorization".utf8)
+                guard entryName == "*", !$0.credentials else { return false }
+                switch wildcards {
+                case .exceptAuthorization: return !ASCII.equalsIgnoringCase(name.utf8, "authorization".utf8)
+                case .everything: return true
+                case .nothing: return false
+                }
             }
         }
     }

@@ -1,0 +1,105 @@
+import CORSClient
+import CORSCore
+import CORSTestSupport
+import HTTPTypes
+import Testing
+
+/// Targeted cases for the places the engines are known to part from the Fetch Standard and from each other, which
+/// random cases almost never isolate. Each probe states what each engine does (measured: Chromium 156, Firefox ESR
+/// 153, WebKitGTK 2.50); the engine must do it, and its profile in the browser model must predict it.
+struct EngineProbe: Sendable {
+    var name: String
+    var item: ConformanceCase
+    /// Whether the page can read the response, per engine.
+    var readable: [Engine: Bool]
+    /// How many preflights the engine sends over the case's fetches.
+    var preflights: [Engine: Int]
+
+    static func all(page: String, target: String) -> [EngineProbe] {
+        /// A probe: the page fetches `method` with `headers` (without credentials) `repeats` times; the preflight
+        /// allows the origin and answers `methods`, `headers` and `maxAge`; the actual response allows the origin
+        /// unless `actualFails`.
+        func probe(
+            _ id: Int, _ name: String, _ method: String, _ requestHeaders: [(String, String)] = [],
+            methods: String? = nil, headers: String? = nil, maxAge: String? = "60", actualFails: Bool = false,
+            repeats: Int = 2, preflights: [Engine: Int]
+        ) -> EngineProbe {
+            var item = ConformanceCase(
+                id: 900_000 + id, page: page, target: target, method: method, headers: requestHeaders,
+                credentials: .omit, preflight: ResponseSpec(), actual: ResponseSpec())
+            item.preflight.status = 204
+            item.preflight.allowMethods = methods
+            item.preflight.allowHeaders = headers
+            item.preflight.maxAge = maxAge
+            if actualFails { item.actual.allowOrigin = .none }
+            item.repeats = repeats
+            let readable = Dictionary(uniqueKeysWithValues: Engine.allCases.map { ($0, !actualFails) })
+            return EngineProbe(name: name, item: item, readable: readable, preflights: preflights)
+        }
+        let once = [Engine.chromium: 1, .firefox: 1, .webkit: 1]
+        let firefoxAgain = [Engine.chromium: 1, .firefox: 2, .webkit: 1]
+        let authorization = [("Authorization", "Bearer t")]
+        return [
+            probe(
+                1, "Authorization under Access-Control-Allow-Headers: * without credentials", "GET", authorization,
+                headers: "*", maxAge: nil, repeats: 1, preflights: once),
+            probe(
+                2, "a cached Access-Control-Allow-Methods: *, fetched twice", "PUT", methods: "*",
+                preflights: firefoxAgain),
+            probe(
+                3, "a cached Access-Control-Allow-Headers: *, fetched twice", "GET", [("X-Custom-Request", "1")],
+                headers: "*", preflights: firefoxAgain),
+            probe(
+                4, "Access-Control-Max-Age: abc, fetched twice", "PUT", methods: "PUT", maxAge: "abc",
+                preflights: firefoxAgain),
+            probe(
+                5, "a cached preflight whose actual response fails the CORS check, fetched twice", "PUT",
+                methods: "PUT", actualFails: true, preflights: firefoxAgain),
+            probe(6, "a cached listed method, fetched twice", "PUT", methods: "PUT", preflights: once),
+            probe(
+                7, "Authorization under a cached Access-Control-Allow-Headers: *, fetched twice", "GET", authorization,
+                headers: "*", preflights: [.chromium: 2, .firefox: 2, .webkit: 1]),
+        ]
+    }
+}
+
+extension RealBrowsers {
+    @Suite("Real engines on their known divergences", .serialized)
+    struct EngineProbeTests {
+        @Test(arguments: Engine.allCases)
+        func engineDoesWhatItsProfileSays(_ engine: Engine) async throws {
+            guard try engine.isAvailable() else { return }
+            let harness = try await Harness.start()
+            let (page, target) = (harness.origins[0], harness.origins[2])
+            let probes = EngineProbe.all(page: page, target: target)
+            harness.register(probes.map(\.item))
+            harness.addPage("/page/probes", html: Harness.page(for: probes.map(\.item)) { $0.path })
+            let reported = try await engine.run([page + "/page/probes"], harness: harness)
+            let client = CORSClient(profile: engine.profile, timeoutSeconds: 10)
+            for probe in probes {
+                let item = probe.item
+                let seen = try #require(reported[item.id], "\(engine) did not report \(probe.name)")
+                let preflights = harness.requests(prefix: "c", id: item.id).filter { $0.method == "OPTIONS" }.count
+                #expect(seen.allSatisfy { $0.ok == probe.readable[engine] }, "\(engine), \(probe.name): \(seen)")
+                #expect(preflights == probe.preflights[engine], "\(engine), \(probe.name): \(preflights) preflights")
+
+                var fields = HTTPFields()
+                for (name, value) in item.headers {
+                    fields.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+                }
+                let request = CrossOriginRequest(
+                    origin: Origin(headerValue: item.page)!, url: item.target + "/m/\(item.id)",
+                    method: HTTPRequest.Method(item.method)!, headerFields: fields, credentials: item.credentials)
+                for _ in 0..<item.repeats {
+                    let model = await client.fetch(request).result
+                    #expect(model.isReadable == probe.readable[engine], "the \(engine) profile, \(probe.name)")
+                }
+                let modelPreflights = harness.requests(prefix: "m", id: item.id).filter { $0.method == "OPTIONS" }.count
+                #expect(modelPreflights == probe.preflights[engine], "the \(engine) profile, \(probe.name)")
+            }
+            try await client.shutdown()
+            try await harness.shutdown()
+            print("engine probes: \(engine.version): \(probes.count) probes")
+        }
+    }
+}

@@ -1,5 +1,7 @@
+import CORSClient
 import CORSCore
 import CORSTestSupport
+import HTTPTypes
 
 /// How a test endpoint answers one request of a case.
 struct ResponseSpec: Sendable, CustomStringConvertible {
@@ -63,6 +65,16 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
     var repeats = 1
 
     var path: String { "/c/\(id)" }
+
+    /// The same fetch for the browser model, to the case's `/m/` path (so that the servers count its requests apart
+    /// from the browser's).
+    var modelRequest: CrossOriginRequest {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        return CrossOriginRequest(
+            origin: Origin(headerValue: page)!, url: target + "/m/\(id)", method: HTTPRequest.Method(method)!,
+            headerFields: fields, credentials: credentials)
+    }
 
     /// The case as a `cors check` command line that replays it (while the test servers run).
     var commandLine: String {

@@ -83,13 +83,7 @@ extension RealBrowsers {
                 #expect(seen.allSatisfy { $0.ok == probe.readable[engine] }, "\(engine), \(probe.name): \(seen)")
                 #expect(preflights == probe.preflights[engine], "\(engine), \(probe.name): \(preflights) preflights")
 
-                var fields = HTTPFields()
-                for (name, value) in item.headers {
-                    fields.append(HTTPField(name: HTTPField.Name(name)!, value: value))
-                }
-                let request = CrossOriginRequest(
-                    origin: Origin(headerValue: item.page)!, url: item.target + "/m/\(item.id)",
-                    method: HTTPRequest.Method(item.method)!, headerFields: fields, credentials: item.credentials)
+                let request = item.modelRequest
                 for _ in 0..<item.repeats {
                     let model = await client.fetch(request).result
                     #expect(model.isReadable == probe.readable[engine], "the \(engine) profile, \(probe.name)")

@@ -98,13 +98,7 @@ extension RealBrowsers {
             var unstable: [String] = []
             let client = CORSClient(profile: engine.profile, timeoutSeconds: 10)
             for item in cases {
-                var fields = HTTPFields()
-                for (name, value) in item.headers {
-                    fields.append(HTTPField(name: HTTPField.Name(name)!, value: value))
-                }
-                let request = CrossOriginRequest(
-                    origin: Origin(headerValue: item.page)!, url: item.target + "/m/\(item.id)",
-                    method: HTTPRequest.Method(item.method)!, headerFields: fields, credentials: item.credentials)
+                let request = item.modelRequest
                 let seen = try #require(reported[item.id], "no result for \(item)")
                 for repeatIndex in 0..<item.repeats {
                     let model = await client.fetch(request).result

@@ -17,6 +17,9 @@ struct ResponseSpec: Sendable, CustomStringConvertible {
     var exposeHeaders: String?
     var maxAge: String?
 
+    /// As `allowMethods`: answer with the method the preflight asks for.
+    static let echoRequestedMethod = "(echo)"
+
     var description: String {
         var parts = ["\(status)", "ACAO=\(allowOrigin.rawValue)"]
         if allowCredentials { parts.append("ACAC=true") }
@@ -63,12 +66,18 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
     var redirectTo: String?
     /// How many times the page fetches the URL (2 checks the preflight cache).
     var repeats = 1
+    /// The method and headers of the second fetch, the third… when they differ from the first.
+    var later: [(method: String, headers: [(String, String)])] = []
 
     var path: String { "/c/\(id)" }
 
     /// The same fetch for the browser model, to the case's `/m/` path (so that the servers count its requests apart
     /// from the browser's).
-    var modelRequest: CrossOriginRequest {
+    var modelRequest: CrossOriginRequest { modelRequest(fetch: 0) }
+
+    /// The model's request for fetch number `index` (from 0) of the case.
+    func modelRequest(fetch index: Int) -> CrossOriginRequest {
+        let (method, headers) = index > 0 && later.count >= index ? later[index - 1] : (method, headers)
         var fields = HTTPFields()
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return CrossOriginRequest(

@@ -22,7 +22,7 @@ struct EngineProbe: Sendable {
         func probe(
             _ id: Int, _ name: String, _ method: String, _ requestHeaders: [(String, String)] = [],
             methods: String? = nil, headers: String? = nil, maxAge: String? = "60", actualFails: Bool = false,
-            repeats: Int = 2, preflights: [Engine: Int]
+            repeats: Int = 2, later: [String] = [], preflights: [Engine: Int]
         ) -> EngineProbe {
             var item = ConformanceCase(
                 id: 900_000 + id, page: page, target: target, method: method, headers: requestHeaders,
@@ -32,7 +32,8 @@ struct EngineProbe: Sendable {
             item.preflight.allowHeaders = headers
             item.preflight.maxAge = maxAge
             if actualFails { item.actual.allowOrigin = .none }
-            item.repeats = repeats
+            item.repeats = later.isEmpty ? repeats : 1 + later.count
+            item.later = later.map { ($0, []) }
             let readable = Dictionary(uniqueKeysWithValues: Engine.allCases.map { ($0, !actualFails) })
             return EngineProbe(name: name, item: item, readable: readable, preflights: preflights)
         }
@@ -59,6 +60,10 @@ struct EngineProbe: Sendable {
             probe(
                 7, "Authorization under a cached Access-Control-Allow-Headers: *, fetched twice", "GET", authorization,
                 headers: "*", preflights: [.chromium: 2, .firefox: 2, .webkit: 1]),
+            probe(
+                8, "PUT, DELETE, then PUT, each preflight allowing only the method asked for", "PUT",
+                methods: ResponseSpec.echoRequestedMethod, later: ["DELETE", "PUT"],
+                preflights: [.chromium: 3, .firefox: 2, .webkit: 3]),
         ]
     }
 }
@@ -83,9 +88,8 @@ extension RealBrowsers {
                 #expect(seen.allSatisfy { $0.ok == probe.readable[engine] }, "\(engine), \(probe.name): \(seen)")
                 #expect(preflights == probe.preflights[engine], "\(engine), \(probe.name): \(preflights) preflights")
 
-                let request = item.modelRequest
-                for _ in 0..<item.repeats {
-                    let model = await client.fetch(request).result
+                for index in 0..<item.repeats {
+                    let model = await client.fetch(item.modelRequest(fetch: index)).result
                     #expect(model.isReadable == probe.readable[engine], "the \(engine) profile, \(probe.name)")
                 }
                 let modelPreflights = harness.requests(prefix: "m", id: item.id).filter { $0.method == "OPTIONS" }.count

@@ -105,7 +105,13 @@ final class Harness: Sendable {
             return ScriptedResponse(404)
         }
         let origin = request.headerFields[.origin] ?? ""
-        if request.method == "OPTIONS" { return item.preflight.response(origin: origin) }
+        if request.method == "OPTIONS" {
+            var preflight = item.preflight
+            if preflight.allowMethods == ResponseSpec.echoRequestedMethod {
+                preflight.allowMethods = request.headerFields[.accessControlRequestMethod]
+            }
+            return preflight.response(origin: origin)
+        }
         if let hop = item.redirectHop, let next = item.redirectTo, parts.count == 2 {
             var response = hop.response(origin: origin, extra: [("Location", "\(next)/\(parts[0])/\(id)/final")])
             response.status = 302
@@ -121,6 +127,7 @@ final class Harness: Sendable {
             [
                 item.id, item.target + path(item), item.method, item.headers.map { [$0.0, $0.1] },
                 item.credentials.rawValue, item.repeats,
+                item.later.map { [$0.method, $0.headers.map { [$0.0, $0.1] }] },
             ]
         }
         let cases = String(decoding: try! JSONSerialization.data(withJSONObject: entries), as: UTF8.self)
@@ -129,9 +136,10 @@ final class Harness: Sendable {
             const cases = \(cases);
             (async () => {
               const results = {};
-              for (const [id, url, method, headers, credentials, repeats] of cases) {
+              for (const [id, url, firstMethod, firstHeaders, credentials, repeats, later] of cases) {
                 results[id] = [];
                 for (let i = 0; i < repeats; i++) {
+                  const [method, headers] = i > 0 && later.length >= i ? later[i - 1] : [firstMethod, firstHeaders];
                   try {
                     const response = await fetch(url, {method, headers, credentials, mode: "cors"});
                     await response.text();

@@ -64,6 +64,13 @@ package struct Check: AsyncParsableCommand {
     @Option(help: "The credentials mode: omit, same-origin (the default) or include.")
     var credentials: CredentialsMode?
 
+    @Option(
+        help: ArgumentHelp(
+            "The fetch's cache mode: default, no-store, reload, no-cache, force-cache or only-if-cached "
+                + "(Chromium and Firefox skip the preflight cache for some).",
+            valueName: "mode"))
+    var cache: RequestCacheMode = .default
+
     @Option(help: "The engine to follow: chromium, firefox, webkit or spec.")
     var browser: BrowserChoice = .chromium
 
@@ -102,7 +109,7 @@ package struct Check: AsyncParsableCommand {
         guard let curl else {
             let request = CrossOriginRequest(
                 origin: pageOrigin!, url: url!, method: request.requestMethod, headerFields: try request.headerFields(),
-                credentials: credentials ?? .sameOrigin)
+                credentials: credentials ?? .sameOrigin, cache: cache)
             return (request, nil, nil, nil)
         }
         let text = curl == "-" ? readStandardInput() : curl
@@ -114,7 +121,8 @@ package struct Check: AsyncParsableCommand {
                 sentCookies: command.cookies != nil
                     || command.headers.contains { $0.name.lowercased() == "cookie" },
                 bodyLength: command.body?.count ?? 0)
-            let page = try sent.pageRequest(origin: pageOrigin, credentials: credentials)
+            var page = try sent.pageRequest(origin: pageOrigin, credentials: credentials)
+            page.request.cache = cache
             let cookies = sent.fields.filter { $0.name.lowercased() == "cookie" }
                 .map { String(decoding: $0.value, as: UTF8.self) }.joined(separator: "; ")
             return (

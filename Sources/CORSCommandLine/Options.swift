@@ -61,6 +61,7 @@ enum BrowserChoice: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension CredentialsMode: ExpressibleByArgument {}
+extension RequestCacheMode: ExpressibleByArgument {}
 
 /// A page's origin as an option gives it: a browser's serialization, never `null`.
 func validatedOrigin(_ text: String, option: String) throws -> Origin {

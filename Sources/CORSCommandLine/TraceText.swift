@@ -65,6 +65,11 @@ struct TraceText: Encodable, Equatable {
                 cached
                     ? "A preflight is needed (\(because)), and a cached one still allows it."
                     : "A preflight is needed: \(because).")
+        case .preflightCacheBypassed(let browser, let mode, let lookup, let store):
+            let parts = [lookup ? nil : "does not look in", store ? nil : "does not store in"].compactMap { $0 }
+            self = .note(
+                "With cache mode `\(mode.rawValue)`, \(browser) \(parts.joined(separator: " and ")) its preflight cache."
+            )
         case .sent(let request):
             self = Self(.request, request.isPreflight ? "Preflight request" : "Request", lines: request.lines)
         case .received(let response):

@@ -68,6 +68,11 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
     var repeats = 1
     /// The method and headers of the second fetch, the third… when they differ from the first.
     var later: [(method: String, headers: [(String, String)])] = []
+    /// The cache mode of each fetch (`fetch(url, {cache})`), from the first; `default` where none is given.
+    var cacheModes: [RequestCacheMode] = []
+
+    /// The cache mode of fetch number `index` (from 0).
+    func cacheMode(fetch index: Int) -> RequestCacheMode { index < cacheModes.count ? cacheModes[index] : .default }
 
     var path: String { "/c/\(id)" }
 
@@ -82,7 +87,7 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return CrossOriginRequest(
             origin: Origin(headerValue: page)!, url: target + "/m/\(id)", method: HTTPRequest.Method(method)!,
-            headerFields: fields, credentials: credentials)
+            headerFields: fields, credentials: credentials, cache: cacheMode(fetch: index))
     }
 
     /// The case as a `cors check` command line that replays it (while the test servers run).
@@ -100,6 +105,7 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
             + "preflight [\(preflight)] actual [\(actual)]"
         if let redirectHop, let redirectTo { text += " via 302 [\(redirectHop)] to \(redirectTo)" }
         if repeats > 1 { text += " ×\(repeats)" }
+        if !cacheModes.isEmpty { text += " cache \(cacheModes.map(\.rawValue))" }
         return text
     }
 }

@@ -22,7 +22,7 @@ struct EngineProbe: Sendable {
         func probe(
             _ id: Int, _ name: String, _ method: String, _ requestHeaders: [(String, String)] = [],
             methods: String? = nil, headers: String? = nil, maxAge: String? = "60", actualFails: Bool = false,
-            repeats: Int = 2, later: [String] = [], preflights: [Engine: Int]
+            repeats: Int = 2, later: [String] = [], cache: [RequestCacheMode] = [], preflights: [Engine: Int]
         ) -> EngineProbe {
             var item = ConformanceCase(
                 id: 900_000 + id, page: page, target: target, method: method, headers: requestHeaders,
@@ -34,12 +34,22 @@ struct EngineProbe: Sendable {
             if actualFails { item.actual.allowOrigin = .none }
             item.repeats = later.isEmpty ? repeats : 1 + later.count
             item.later = later.map { ($0, []) }
-            let readable = Dictionary(uniqueKeysWithValues: Engine.allCases.map { ($0, !actualFails) })
+            item.cacheModes = cache
+            let refused = actualFails || cache.contains(.onlyIfCached)
+            let readable = Dictionary(uniqueKeysWithValues: Engine.allCases.map { ($0, !refused) })
             return EngineProbe(name: name, item: item, readable: readable, preflights: preflights)
         }
         let once = [Engine.chromium: 1, .firefox: 1, .webkit: 1]
         let firefoxAgain = [Engine.chromium: 1, .firefox: 2, .webkit: 1]
         let authorization = [("Authorization", "Bearer t")]
+        let chromiumAgain = [Engine.chromium: 2, .firefox: 1, .webkit: 1]
+        // Preflights for a default fetch followed by one with the mode (is the cache looked up?), and for the mode
+        // first (is the preflight stored?).
+        let cacheModes: [(mode: RequestCacheMode, lookup: [Engine: Int], fill: [Engine: Int])] = [
+            (.noStore, [.chromium: 2, .firefox: 2, .webkit: 1], chromiumAgain),
+            (.reload, [.chromium: 2, .firefox: 2, .webkit: 1], once), (.noCache, chromiumAgain, once),
+            (.forceCache, once, once),
+        ]
         return [
             probe(
                 1, "Authorization under Access-Control-Allow-Headers: * without credentials", "GET", authorization,
@@ -64,7 +74,20 @@ struct EngineProbe: Sendable {
                 8, "PUT, DELETE, then PUT, each preflight allowing only the method asked for", "PUT",
                 methods: ResponseSpec.echoRequestedMethod, later: ["DELETE", "PUT"],
                 preflights: [.chromium: 3, .firefox: 2, .webkit: 3]),
+            probe(
+                9, "PUT with cache: only-if-cached (a TypeError in mode cors)", "PUT", methods: "PUT", repeats: 1,
+                cache: [.onlyIfCached], preflights: [.chromium: 0, .firefox: 0, .webkit: 0]),
         ]
+            + cacheModes.enumerated().flatMap { index, row in
+                [
+                    probe(
+                        10 + 2 * index, "PUT, then PUT with cache: \(row.mode.rawValue)", "PUT", methods: "PUT",
+                        cache: [.default, row.mode], preflights: row.lookup),
+                    probe(
+                        11 + 2 * index, "PUT with cache: \(row.mode.rawValue), then PUT", "PUT", methods: "PUT",
+                        cache: [row.mode, .default], preflights: row.fill),
+                ]
+            }
     }
 }
 

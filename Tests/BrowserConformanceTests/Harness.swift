@@ -128,6 +128,7 @@ final class Harness: Sendable {
                 item.id, item.target + path(item), item.method, item.headers.map { [$0.0, $0.1] },
                 item.credentials.rawValue, item.repeats,
                 item.later.map { [$0.method, $0.headers.map { [$0.0, $0.1] }] },
+                (0..<item.repeats).map { item.cacheMode(fetch: $0).rawValue },
             ]
         }
         let cases = String(decoding: try! JSONSerialization.data(withJSONObject: entries), as: UTF8.self)
@@ -136,12 +137,12 @@ final class Harness: Sendable {
             const cases = \(cases);
             (async () => {
               const results = {};
-              for (const [id, url, firstMethod, firstHeaders, credentials, repeats, later] of cases) {
+              for (const [id, url, firstMethod, firstHeaders, credentials, repeats, later, caches] of cases) {
                 results[id] = [];
                 for (let i = 0; i < repeats; i++) {
                   const [method, headers] = i > 0 && later.length >= i ? later[i - 1] : [firstMethod, firstHeaders];
                   try {
-                    const response = await fetch(url, {method, headers, credentials, mode: "cors"});
+                    const response = await fetch(url, {method, headers, credentials, mode: "cors", cache: caches[i]});
                     await response.text();
                     results[id].push({ok: true, status: response.status, headers: [...response.headers.keys()].sort()});
                   } catch (error) {

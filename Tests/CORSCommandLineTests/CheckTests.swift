@@ -82,7 +82,14 @@ struct CheckTests {
         #expect(text.exitCode == 0 && text.output.contains("── fetch 2 of 2 ──"))
         #expect(
             text.output.contains("2 fetches as firefox would make them: 2 readable; 2 preflights sent, 0 taken from"))
-        for bad in [["--repeat", "0"], ["--repeat", "21"], ["--repeat", "2", "--wait", "-1"]] {
+        // Chromium does not look in its preflight cache for a reload (DevTools' hard reload); WebKit does.
+        let reload = [base + "/ok-preflight", "--origin", origin, "-X", "PUT", "--repeat", "2", "--cache", "reload"]
+        let reloaded = try await Self.run(reload)
+        #expect(reloaded.output.contains("With cache mode `reload`, chromium does not look in its preflight cache."))
+        #expect(reloaded.output.contains("2 preflights sent, 0 taken from"))
+        let webkit = try #require(jsonObject(try await Self.run(reload + ["--browser", "webkit", "--json"]).output))
+        #expect(webkit["preflightsSent"] as? Int == 1 && webkit["preflightsFromCache"] as? Int == 1)
+        for bad in [["--repeat", "0"], ["--repeat", "21"], ["--repeat", "2", "--wait", "-1"], ["--cache", "x"]] {
             #expect(throws: (any Error).self) {
                 _ = try CORSCommand.parseAsRoot(["check", base, "--origin", origin] + bad)
             }

@@ -62,6 +62,10 @@ public struct BrowserFetch: Sendable {
         if url.includesCredentials { return fail(.urlHasCredentials, detail: request.url) }
         if request.method.isForbidden { return fail(.forbiddenMethod, detail: request.method.rawValue) }
         method = request.method.normalized
+        // The Request constructor (https://fetch.spec.whatwg.org/#dom-request): only-if-cached needs same-origin.
+        if request.cache == .onlyIfCached, request.mode != .sameOrigin {
+            return fail(.onlyIfCachedNotSameOrigin, detail: nil)
+        }
         if request.mode == .noCORS, !method.isCORSSafelisted {
             return fail(.noCORSMethodNotSafelisted, detail: method.rawValue)
         }
@@ -145,7 +149,14 @@ public struct BrowserFetch: Sendable {
         }
         let origin = serializedOrigin
         let key = url.serialization
-        if let cache,
+        let lookup = !profile.preflightCacheSkipped.contains(request.cache)
+        if cache != nil, !lookup || profile.preflightCacheNotFilled.contains(request.cache) {
+            trace.append(
+                .preflightCacheBypassed(
+                    browser: profile.name, cacheMode: request.cache,
+                    lookup: lookup, store: !profile.preflightCacheNotFilled.contains(request.cache)))
+        }
+        if let cache, lookup,
             method.isCORSSafelisted
                 || cache.allowsMethod(
                     method.rawValue, origin: origin, url: key, credentials: credentialsInclude,
@@ -239,7 +250,9 @@ public struct BrowserFetch: Sendable {
         if !unsafeNames.isEmpty {
             trace.append(.headersAllowed(unsafeNames))
         }
-        let maxAge = profile.maxAge(fields[values: .accessControlMaxAge])
+        let maxAge =
+            profile.preflightCacheNotFilled.contains(request.cache)
+            ? 0 : profile.maxAge(fields[values: .accessControlMaxAge])
         if let cache {
             cache.store(
                 origin: serializedOrigin, url: currentURL.serialization, credentials: credentialsInclude,

@@ -46,12 +46,19 @@ public struct BrowserProfile: Sendable, Hashable {
     /// What a cached `*` (in `Access-Control-Allow-Methods` or `-Headers`, from a preflight without credentials)
     /// answers for later requests.
     public var cachedWildcards: CachedWildcards
+    /// The request cache modes (`fetch(url, {cache})`) for which the engine does not look in the preflight cache:
+    /// such a fetch is preflighted even when a cached preflight would allow it. The spec has none: its preflight
+    /// cache (#cors-preflight-cache) does not depend on the cache mode.
+    public var preflightCacheSkipped: Set<RequestCacheMode>
+    /// The request cache modes whose preflight the engine does not store. The spec has none.
+    public var preflightCacheNotFilled: Set<RequestCacheMode>
 
     public init(
         name: String, maximumMaxAge: Int, defaultMaxAge: Int = 5, invalidMaxAge: InvalidMaxAge,
         negativeMaxAge: InvalidMaxAge = .doNotCache, preflightReplacesCacheEntries: Bool,
         authorizationCoveredByWildcard: Bool = false, clearsCacheOnFailure: Bool = true,
-        cachedWildcards: CachedWildcards = .exceptAuthorization
+        cachedWildcards: CachedWildcards = .exceptAuthorization, preflightCacheSkipped: Set<RequestCacheMode> = [],
+        preflightCacheNotFilled: Set<RequestCacheMode> = []
     ) {
         self.name = name
         self.maximumMaxAge = maximumMaxAge
@@ -62,6 +69,8 @@ public struct BrowserProfile: Sendable, Hashable {
         self.authorizationCoveredByWildcard = authorizationCoveredByWildcard
         self.clearsCacheOnFailure = clearsCacheOnFailure
         self.cachedWildcards = cachedWildcards
+        self.preflightCacheSkipped = preflightCacheSkipped
+        self.preflightCacheNotFilled = preflightCacheNotFilled
     }
 
     /// Chromium, as measured against Chromium 156 by the real-browser suite: preflights cached for at most 2 hours,
@@ -69,12 +78,13 @@ public struct BrowserProfile: Sendable, Hashable {
     /// `Access-Control-Allow-Headers` covers `Authorization`.
     public static let chromium = BrowserProfile(
         name: "chromium", maximumMaxAge: 7200, invalidMaxAge: .useDefault, preflightReplacesCacheEntries: true,
-        authorizationCoveredByWildcard: true, clearsCacheOnFailure: false)
+        authorizationCoveredByWildcard: true, clearsCacheOnFailure: false,
+        preflightCacheSkipped: [.noStore, .reload, .noCache], preflightCacheNotFilled: [.noStore])
     /// Firefox, as measured against Firefox ESR 153 by the real-browser suite: at most 24 hours; any non-digit in
     /// max-age disables caching; entries merge across preflights; a cached `*` never answers a later request; `*` in `Access-Control-Allow-Headers` covers `Authorization`.
     public static let firefox = BrowserProfile(
         name: "firefox", maximumMaxAge: 86_400, invalidMaxAge: .doNotCache, preflightReplacesCacheEntries: false,
-        authorizationCoveredByWildcard: true, cachedWildcards: .nothing)
+        authorizationCoveredByWildcard: true, cachedWildcards: .nothing, preflightCacheSkipped: [.noStore, .reload])
     /// WebKit, as measured against WebKitGTK 2.50 by the real-browser suite: at most 600 seconds; a new preflight
     /// replaces the cached result; a failed fetch leaves the cache alone; `*` in `Access-Control-Allow-Headers`
     /// covers `Authorization`, from the cache too.

@@ -12,6 +12,7 @@ public struct CORSFailure: Sendable, Hashable, CustomStringConvertible {
         case forbiddenMethod = "forbidden-method"
         case noCORSMethodNotSafelisted = "no-cors-method-not-safelisted"
         case noCORSRedirectModeNotFollow = "no-cors-redirect-mode-not-follow"
+        case onlyIfCachedNotSameOrigin = "only-if-cached-not-same-origin"
         case disallowedByMode = "disallowed-by-mode"
         case corsDisabledScheme = "cors-disabled-scheme"
         // The preflight.
@@ -67,6 +68,7 @@ public struct CORSFailure: Sendable, Hashable, CustomStringConvertible {
     public static let forbiddenMethod = Self(.forbiddenMethod)
     public static let noCORSMethodNotSafelisted = Self(.noCORSMethodNotSafelisted)
     public static let noCORSRedirectModeNotFollow = Self(.noCORSRedirectModeNotFollow)
+    public static let onlyIfCachedNotSameOrigin = Self(.onlyIfCachedNotSameOrigin)
     public static let disallowedByMode = Self(.disallowedByMode)
     public static let corsDisabledScheme = Self(.corsDisabledScheme)
     public static let preflightNetworkError = Self(.preflightNetworkError)
@@ -135,8 +137,8 @@ public struct CORSFailure: Sendable, Hashable, CustomStringConvertible {
         case .invalidLocalNetworkAccess: return "InvalidLocalNetworkAccess"
         case .localNetworkAccessPermissionDenied: return "LocalNetworkAccessPermissionDenied"
         case .invalidURL, .urlHasCredentials, .forbiddenMethod, .noCORSMethodNotSafelisted, .networkError,
-            .redirectModeError, .redirectToNonHTTPScheme, .tooManyRedirects, .invalidRedirectLocation, .corsDisabled,
-            .originHeaderNotAdded:
+            .onlyIfCachedNotSameOrigin, .redirectModeError, .redirectToNonHTTPScheme, .tooManyRedirects,
+            .invalidRedirectLocation, .corsDisabled, .originHeaderNotAdded:
             return nil
         }
     }
@@ -162,7 +164,8 @@ public struct CORSFailure: Sendable, Hashable, CustomStringConvertible {
         case .invalidAllowHeaders: return "CORSInvalidAllowHeader"
         case .headerNotAllowed, .authorizationNotCoveredByWildcard: return "CORSMissingAllowHeaderFromPreflight2"
         case .invalidURL, .urlHasCredentials, .forbiddenMethod, .noCORSMethodNotSafelisted,
-            .noCORSRedirectModeNotFollow, .disallowedByMode, .redirectModeError, .redirectContainsCredentials,
+            .noCORSRedirectModeNotFollow, .onlyIfCachedNotSameOrigin, .disallowedByMode, .redirectModeError,
+            .redirectContainsCredentials,
             .tooManyRedirects, .invalidRedirectLocation, .insecureLocalNetwork, .invalidLocalNetworkAccess,
             .localNetworkAccessPermissionDenied:
             return nil
@@ -190,6 +193,7 @@ public struct CORSFailure: Sendable, Hashable, CustomStringConvertible {
         case .forbiddenMethod: return "CONNECT, TRACE and TRACK can never be sent from script."
         case .noCORSMethodNotSafelisted: return "A no-cors request may only use GET, HEAD or POST."
         case .noCORSRedirectModeNotFollow: return "A no-cors request must use redirect mode `follow`."
+        case .onlyIfCachedNotSameOrigin: return "Cache mode `only-if-cached` needs mode `same-origin`."
         case .disallowedByMode: return "The request's mode is `same-origin`, but the URL is cross-origin."
         case .corsDisabledScheme: return "CORS requests are only possible to http and https URLs."
         case .preflightNetworkError: return "The preflight (OPTIONS) request got no HTTP response at all."
@@ -242,6 +246,7 @@ public struct CORSFailure: Sendable, Hashable, CustomStringConvertible {
         case .forbiddenMethod: return "Use another method; these are never available to script."
         case .noCORSMethodNotSafelisted: return "Use mode `cors` (the default) for other methods."
         case .noCORSRedirectModeNotFollow: return "Use redirect mode `follow`, or mode `cors`."
+        case .onlyIfCachedNotSameOrigin: return "Use another cache mode, such as `force-cache`, for a CORS request."
         case .disallowedByMode: return "Use mode `cors` (the default), and make the server send CORS headers."
         case .corsDisabledScheme: return "Serve the resource (and the page) over http or https."
         case .preflightNetworkError: return "Make the server answer OPTIONS requests; check it is reachable."

@@ -33,7 +33,21 @@ public enum RedirectMode: String, Sendable, Hashable, CaseIterable {
     case manual
 }
 
-/// What script on a page asks a browser to fetch: `fetch(url, {method, headers, mode, credentials, redirect})`.
+/// How a request uses the HTTP cache — and, in some engines, the preflight cache.
+///
+/// https://fetch.spec.whatwg.org/#concept-request-cache-mode. The standard's preflight cache ignores it; Chromium
+/// and Firefox skip the preflight cache for some modes (see ``BrowserProfile/preflightCacheSkipped``).
+public enum RequestCacheMode: String, Sendable, Hashable, CaseIterable {
+    case `default`
+    case noStore = "no-store"
+    case reload
+    case noCache = "no-cache"
+    case forceCache = "force-cache"
+    /// Only with mode `same-origin`: `fetch` throws a `TypeError` otherwise.
+    case onlyIfCached = "only-if-cached"
+}
+
+/// What script on a page asks a browser to fetch: `fetch(url, {method, headers, mode, credentials, redirect, cache})`.
 public struct CrossOriginRequest: Sendable, Hashable {
     /// The origin of the page whose script makes the request.
     public var origin: Origin
@@ -46,6 +60,7 @@ public struct CrossOriginRequest: Sendable, Hashable {
     public var mode: RequestMode
     public var credentials: CredentialsMode
     public var redirect: RedirectMode
+    public var cache: RequestCacheMode
     /// Whether the request has a body (it is dropped when a redirect turns the method into `GET`).
     public var hasBody: Bool
 
@@ -57,7 +72,8 @@ public struct CrossOriginRequest: Sendable, Hashable {
         mode: RequestMode = .cors,
         credentials: CredentialsMode = .sameOrigin,
         redirect: RedirectMode = .follow,
-        hasBody: Bool = false
+        hasBody: Bool = false,
+        cache: RequestCacheMode = .default
     ) {
         self.origin = origin
         self.url = url
@@ -67,5 +83,6 @@ public struct CrossOriginRequest: Sendable, Hashable {
         self.credentials = credentials
         self.redirect = redirect
         self.hasBody = hasBody
+        self.cache = cache
     }
 }

@@ -18,6 +18,9 @@ public enum TraceStep: Sendable, Hashable {
     /// A preflight is needed — for a method that is not CORS-safelisted, for header names that are not, or both —
     /// and `cached` when an entry of the preflight cache still allows the request.
     case preflightNeeded(method: HTTPRequest.Method?, headerNames: [String], cached: Bool)
+    /// The fetch's cache mode makes the profile's browser skip its preflight cache: it does not look in it
+    /// (`lookup` false), or does not store the preflight (`store` false).
+    case preflightCacheBypassed(browser: String, cacheMode: RequestCacheMode, lookup: Bool, store: Bool)
     /// A request went out (the preflight, or the request itself).
     case sent(OutgoingRequest)
     /// A response came back, its field values normalized as a browser's HTTP parser hands them to Fetch.

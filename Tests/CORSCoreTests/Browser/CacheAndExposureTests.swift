@@ -192,6 +192,9 @@ struct PreTrafficTests {
         #expect(failure(WPT.request(WPT.R + "/", method: "PUT", mode: .noCORS)) == .noCORSMethodNotSafelisted)
         #expect(failure(WPT.request(WPT.R + "/", mode: .sameOrigin)) == .disallowedByMode)
         #expect(failure(WPT.request("ftp://www1.web-platform.test/")) == .corsDisabledScheme)
+        var onlyIfCached = WPT.request(WPT.R + "/")
+        onlyIfCached.cache = .onlyIfCached
+        #expect(failure(onlyIfCached) == .onlyIfCachedNotSameOrigin)
     }
 
     @Test func forbiddenHeadersAreDroppedNotSent() throws {
@@ -268,12 +271,13 @@ struct ProfileDivergenceTests {
     /// Preflights sent for two fetches of `method` with `headers`, the preflight answering `allow` (and max-age 60).
     static func preflights(
         _ profile: BrowserProfile, method: String = "GET", headers: [(String, String)] = [],
-        allow: [(String, String)]
+        allow: [(String, String)], cacheModes: [RequestCacheMode] = [.default, .default]
     ) -> Int {
         let cache = PreflightCache(clock: ManualClock().now)
         var count = 0
-        for _ in 0..<2 {
-            let request = WPT.request(WPT.R + "/p", method: method, headers: headers)
+        for mode in cacheModes {
+            var request = WPT.request(WPT.R + "/p", method: method, headers: headers)
+            request.cache = mode
             _ = runFetch(request, profile: profile, cache: cache) { request in
                 guard request.isPreflight else { return response(200, [("Access-Control-Allow-Origin", "*")]) }
                 count += 1
@@ -296,6 +300,26 @@ struct ProfileDivergenceTests {
             let authorization = Self.preflights(profile, headers: [("Authorization", "x")], allow: headers)
             // The spec refuses the first fetch itself, so nothing is cached.
             #expect(authorization == viaAuthorization, "\(profile.name)")
+        }
+    }
+
+    /// Measured by `EngineProbeTests` in the three engines: which cache modes skip the preflight cache (a default
+    /// fetch, then one with the mode) and which keep a preflight out of it (the mode first). The spec ignores them.
+    @Test func cacheModes() {
+        let put = [("Access-Control-Allow-Methods", "PUT")]
+        let expected: [(BrowserProfile, [RequestCacheMode: (lookup: Int, fill: Int)])] = [
+            (.chromium, [.noStore: (2, 2), .reload: (2, 1), .noCache: (2, 1), .forceCache: (1, 1)]),
+            (.firefox, [.noStore: (2, 1), .reload: (2, 1), .noCache: (1, 1), .forceCache: (1, 1)]),
+            (.webkit, [.noStore: (1, 1), .reload: (1, 1), .noCache: (1, 1), .forceCache: (1, 1)]),
+            (.spec, [.noStore: (1, 1), .reload: (1, 1), .noCache: (1, 1), .forceCache: (1, 1)]),
+        ]
+        for (profile, modes) in expected {
+            for (mode, (lookup, fill)) in modes {
+                let lookedUp = Self.preflights(profile, method: "PUT", allow: put, cacheModes: [.default, mode])
+                #expect(lookedUp == lookup, "\(profile.name), default then \(mode.rawValue)")
+                let filled = Self.preflights(profile, method: "PUT", allow: put, cacheModes: [mode, .default])
+                #expect(filled == fill, "\(profile.name), \(mode.rawValue) then default")
+            }
         }
     }
 

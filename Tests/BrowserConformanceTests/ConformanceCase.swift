@@ -70,6 +70,13 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
     var later: [(method: String, headers: [(String, String)])] = []
     /// The cache mode of each fetch (`fetch(url, {cache})`), from the first; `default` where none is given.
     var cacheModes: [RequestCacheMode] = []
+    /// The credentials mode of the second fetch, the third… when it differs from `credentials`.
+    var laterCredentials: [CredentialsMode] = []
+
+    /// The credentials mode of fetch number `index` (from 0).
+    func credentials(fetch index: Int) -> CredentialsMode {
+        index > 0 && laterCredentials.count >= index ? laterCredentials[index - 1] : credentials
+    }
 
     /// The cache mode of fetch number `index` (from 0).
     func cacheMode(fetch index: Int) -> RequestCacheMode { index < cacheModes.count ? cacheModes[index] : .default }
@@ -87,7 +94,7 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return CrossOriginRequest(
             origin: Origin(headerValue: page)!, url: target + "/m/\(id)", method: HTTPRequest.Method(method)!,
-            headerFields: fields, credentials: credentials, cache: cacheMode(fetch: index))
+            headerFields: fields, credentials: credentials(fetch: index), cache: cacheMode(fetch: index))
     }
 
     /// The case as a `cors check` command line that replays it (while the test servers run).

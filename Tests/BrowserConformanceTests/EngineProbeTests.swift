@@ -22,11 +22,12 @@ struct EngineProbe: Sendable {
         func probe(
             _ id: Int, _ name: String, _ method: String, _ requestHeaders: [(String, String)] = [],
             methods: String? = nil, headers: String? = nil, maxAge: String? = "60", actualFails: Bool = false,
-            repeats: Int = 2, later: [String] = [], cache: [RequestCacheMode] = [], preflights: [Engine: Int]
+            repeats: Int = 2, later: [String] = [], cache: [RequestCacheMode] = [],
+            credentials: [CredentialsMode] = [.omit], preflights: [Engine: Int]
         ) -> EngineProbe {
             var item = ConformanceCase(
                 id: 900_000 + id, page: page, target: target, method: method, headers: requestHeaders,
-                credentials: .omit, preflight: ResponseSpec(), actual: ResponseSpec())
+                credentials: credentials[0], preflight: ResponseSpec(), actual: ResponseSpec())
             item.preflight.status = 204
             item.preflight.allowMethods = methods
             item.preflight.allowHeaders = headers
@@ -35,6 +36,11 @@ struct EngineProbe: Sendable {
             item.repeats = later.isEmpty ? repeats : 1 + later.count
             item.later = later.map { ($0, []) }
             item.cacheModes = cache
+            item.laterCredentials = Array(credentials.dropFirst())
+            if credentials.contains(.include) {
+                item.preflight.allowCredentials = true
+                item.actual.allowCredentials = true
+            }
             let refused = actualFails || cache.contains(.onlyIfCached)
             let readable = Dictionary(uniqueKeysWithValues: Engine.allCases.map { ($0, !refused) })
             return EngineProbe(name: name, item: item, readable: readable, preflights: preflights)
@@ -77,6 +83,12 @@ struct EngineProbe: Sendable {
             probe(
                 9, "PUT with cache: only-if-cached (a TypeError in mode cors)", "PUT", methods: "PUT", repeats: 1,
                 cache: [.onlyIfCached], preflights: [.chromium: 0, .firefox: 0, .webkit: 0]),
+            probe(
+                18, "PUT with credentials, then PUT without (a credentialed entry serves both in the spec)", "PUT",
+                methods: "PUT", credentials: [.include, .omit], preflights: firefoxAgain),
+            probe(
+                19, "HEAD with a header, fetched twice; Allow-Methods does not list HEAD", "HEAD",
+                [("X-Custom-Request", "1")], methods: "PUT", headers: "x-custom-request", preflights: firefoxAgain),
         ]
             + cacheModes.enumerated().flatMap { index, row in
                 [

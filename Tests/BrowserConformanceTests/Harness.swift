@@ -126,7 +126,7 @@ final class Harness: Sendable {
         let entries: [[Any]] = batch.map { item in
             [
                 item.id, item.target + path(item), item.method, item.headers.map { [$0.0, $0.1] },
-                item.credentials.rawValue, item.repeats,
+                (0..<item.repeats).map { item.credentials(fetch: $0).rawValue }, item.repeats,
                 item.later.map { [$0.method, $0.headers.map { [$0.0, $0.1] }] },
                 (0..<item.repeats).map { item.cacheMode(fetch: $0).rawValue },
             ]
@@ -137,12 +137,12 @@ final class Harness: Sendable {
             const cases = \(cases);
             (async () => {
               const results = {};
-              for (const [id, url, firstMethod, firstHeaders, credentials, repeats, later, caches] of cases) {
+              for (const [id, url, firstMethod, firstHeaders, credentialModes, repeats, later, caches] of cases) {
                 results[id] = [];
                 for (let i = 0; i < repeats; i++) {
                   const [method, headers] = i > 0 && later.length >= i ? later[i - 1] : [firstMethod, firstHeaders];
                   try {
-                    const response = await fetch(url, {method, headers, credentials, mode: "cors", cache: caches[i]});
+                    const response = await fetch(url, {method, headers, credentials: credentialModes[i], mode: "cors", cache: caches[i]});
                     await response.text();
                     results[id].push({ok: true, status: response.status, headers: [...response.headers.keys()].sort()});
                   } catch (error) {

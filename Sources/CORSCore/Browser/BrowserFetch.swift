@@ -157,14 +157,11 @@ public struct BrowserFetch: Sendable {
                     lookup: lookup, store: !profile.preflightCacheNotFilled.contains(request.cache)))
         }
         if let cache, lookup,
-            method.isCORSSafelisted
+            (method.isCORSSafelisted && (method != .head || profile.cachedPreflightsCoverHEAD))
                 || cache.allowsMethod(
-                    method.rawValue, origin: origin, url: key, credentials: credentialsInclude,
-                    wildcards: profile.cachedWildcards),
+                    method.rawValue, origin: origin, url: key, credentials: credentialsInclude, profile: profile),
             unsafeNames.allSatisfy({
-                cache.allowsHeader(
-                    $0, origin: origin, url: key, credentials: credentialsInclude,
-                    wildcards: profile.cachedWildcards)
+                cache.allowsHeader($0, origin: origin, url: key, credentials: credentialsInclude, profile: profile)
             })
         {
             trace.append(.preflightNeeded(method: unsafeMethod, headerNames: unsafeNames, cached: true))

@@ -52,13 +52,22 @@ public struct BrowserProfile: Sendable, Hashable {
     public var preflightCacheSkipped: Set<RequestCacheMode>
     /// The request cache modes whose preflight the engine does not store. The spec has none.
     public var preflightCacheNotFilled: Set<RequestCacheMode>
+    /// Whether the preflight cache keeps what credentialed preflights allowed apart from the rest. In the spec a
+    /// credentialed entry also serves requests without credentials (#concept-cache-match); Firefox keys its cache by
+    /// the credentials mode, so the second request is preflighted again.
+    public var cacheSeparatesCredentials: Bool
+    /// Whether a cached preflight covers `HEAD` without listing it, as the safelisted method it is. Firefox's cache
+    /// lookup exempts only `GET` and `POST`, so a `HEAD` with a non-safelisted header is preflighted every time
+    /// unless a preflight listed `HEAD`.
+    public var cachedPreflightsCoverHEAD: Bool
 
     public init(
         name: String, maximumMaxAge: Int, defaultMaxAge: Int = 5, invalidMaxAge: InvalidMaxAge,
         negativeMaxAge: InvalidMaxAge = .doNotCache, preflightReplacesCacheEntries: Bool,
         authorizationCoveredByWildcard: Bool = false, clearsCacheOnFailure: Bool = true,
         cachedWildcards: CachedWildcards = .exceptAuthorization, preflightCacheSkipped: Set<RequestCacheMode> = [],
-        preflightCacheNotFilled: Set<RequestCacheMode> = []
+        preflightCacheNotFilled: Set<RequestCacheMode> = [], cacheSeparatesCredentials: Bool = false,
+        cachedPreflightsCoverHEAD: Bool = true
     ) {
         self.name = name
         self.maximumMaxAge = maximumMaxAge
@@ -71,6 +80,8 @@ public struct BrowserProfile: Sendable, Hashable {
         self.cachedWildcards = cachedWildcards
         self.preflightCacheSkipped = preflightCacheSkipped
         self.preflightCacheNotFilled = preflightCacheNotFilled
+        self.cacheSeparatesCredentials = cacheSeparatesCredentials
+        self.cachedPreflightsCoverHEAD = cachedPreflightsCoverHEAD
     }
 
     /// Chromium, as measured against Chromium 156 by the real-browser suite: preflights cached for at most 2 hours,
@@ -81,10 +92,13 @@ public struct BrowserProfile: Sendable, Hashable {
         authorizationCoveredByWildcard: true, clearsCacheOnFailure: false,
         preflightCacheSkipped: [.noStore, .reload, .noCache], preflightCacheNotFilled: [.noStore])
     /// Firefox, as measured against Firefox ESR 153 by the real-browser suite: at most 24 hours; any non-digit in
-    /// max-age disables caching; entries merge across preflights; a cached `*` never answers a later request; `*` in `Access-Control-Allow-Headers` covers `Authorization`.
+    /// max-age disables caching; entries merge across preflights; a cached `*` never answers a later request; `*` in
+    /// `Access-Control-Allow-Headers` covers `Authorization`; credentialed and other preflights are cached apart; a
+    /// cached preflight covers `HEAD` only when it listed it.
     public static let firefox = BrowserProfile(
         name: "firefox", maximumMaxAge: 86_400, invalidMaxAge: .doNotCache, preflightReplacesCacheEntries: false,
-        authorizationCoveredByWildcard: true, cachedWildcards: .nothing, preflightCacheSkipped: [.noStore, .reload])
+        authorizationCoveredByWildcard: true, cachedWildcards: .nothing, preflightCacheSkipped: [.noStore, .reload],
+        cacheSeparatesCredentials: true, cachedPreflightsCoverHEAD: false)
     /// WebKit, as measured against WebKitGTK 2.50 by the real-browser suite: at most 600 seconds; a new preflight
     /// replaces the cached result; a failed fetch leaves the cache alone; `*` in `Access-Control-Allow-Headers`
     /// covers `Authorization`, from the cache too.

@@ -41,46 +41,48 @@ public final class PreflightCache: Sendable {
     }
 
     /// https://fetch.spec.whatwg.org/#concept-cache-match — a credentialed entry also serves requests without
-    /// credentials; the reverse does not hold.
-    private func matches(_ entry: Entry, origin: String, url: String, credentials: Bool, now: Double) -> Bool {
-        entry.expiry > now && entry.origin == origin && entry.url == url && (entry.credentials || !credentials)
+    /// credentials; the reverse does not hold (and neither does the first where `profile` keeps them apart).
+    private func matches(
+        _ entry: Entry, origin: String, url: String, credentials: Bool, profile: BrowserProfile, now: Double
+    ) -> Bool {
+        entry.expiry > now && entry.origin == origin && entry.url == url
+            && (entry.credentials == credentials || (entry.credentials && !profile.cacheSeparatesCredentials))
     }
 
     /// Whether a cached preflight allows `method` (byte for byte, or `*` from a preflight without credentials —
-    /// unless `wildcards` is `.nothing`, as in Firefox, which never lets a cached `*` answer).
+    /// unless the profile's `cachedWildcards` is `.nothing`, as in Firefox, which never lets a cached `*` answer).
     ///
     /// https://fetch.spec.whatwg.org/#concept-cache-match-method
     public func allowsMethod(
-        _ method: String, origin: String, url: String, credentials: Bool,
-        wildcards: BrowserProfile.CachedWildcards = .exceptAuthorization
+        _ method: String, origin: String, url: String, credentials: Bool, profile: BrowserProfile = .spec
     ) -> Bool {
         let now = clock()
         return entries.withLock { entries in
             entries.contains {
-                matches($0, origin: origin, url: url, credentials: credentials, now: now)
-                    && ($0.method == method || (wildcards != .nothing && $0.method == "*" && !$0.credentials))
+                matches($0, origin: origin, url: url, credentials: credentials, profile: profile, now: now)
+                    && ($0.method == method
+                        || (profile.cachedWildcards != .nothing && $0.method == "*" && !$0.credentials))
             }
         }
     }
 
     /// Whether a cached preflight allows the request-header `name` (any case; `*` from a preflight without
-    /// credentials covers what `wildcards` says: by default every name but `authorization` — in Chromium too, whose
-    /// cache lookups keep this rule even where its preflight check does not).
+    /// credentials covers what the profile's `cachedWildcards` says: in the spec every name but `authorization` — in
+    /// Chromium too, whose cache lookups keep this rule even where its preflight check does not).
     ///
     /// https://fetch.spec.whatwg.org/#concept-cache-match-header
     public func allowsHeader(
-        _ name: String, origin: String, url: String, credentials: Bool,
-        wildcards: BrowserProfile.CachedWildcards = .exceptAuthorization
+        _ name: String, origin: String, url: String, credentials: Bool, profile: BrowserProfile = .spec
     ) -> Bool {
         let now = clock()
         return entries.withLock { entries in
             entries.contains {
-                guard matches($0, origin: origin, url: url, credentials: credentials, now: now),
+                guard matches($0, origin: origin, url: url, credentials: credentials, profile: profile, now: now),
                     let entryName = $0.headerName
                 else { return false }
                 if ASCII.equalsIgnoringCase(entryName.utf8, name.utf8) { return true }
                 guard entryName == "*", !$0.credentials else { return false }
-                switch wildcards {
+                switch profile.cachedWildcards {
                 case .exceptAuthorization: return !ASCII.equalsIgnoringCase(name.utf8, "authorization".utf8)
                 case .everything: return true
                 case .nothing: return false

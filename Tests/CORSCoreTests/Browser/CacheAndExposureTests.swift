@@ -323,6 +323,18 @@ struct ProfileDivergenceTests {
         }
     }
 
+    /// Measured by `EngineProbeTests`: Firefox keeps credentialed preflights apart (a credentialed fetch, then one
+    /// without: preflighted again), and its cache covers `HEAD` only when a preflight listed it.
+    @Test func firefoxCacheKeys() {
+        let head = [("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-a")]
+        for (profile, expected) in [(BrowserProfile.chromium, 1), (.firefox, 2), (.webkit, 1), (.spec, 1)] {
+            let credentials = PreflightCacheTests.twice(maxAge: "60", profile: profile, credentials: (true, false))
+            #expect(credentials == expected, "\(profile.name)")
+            #expect(Self.preflights(profile, method: "HEAD", headers: [("X-A", "1")], allow: head) == expected)
+        }
+        #expect(PreflightCacheTests.twice(maxAge: "60", profile: .firefox, credentials: (true, true)) == 1)
+    }
+
     /// Chromium and WebKit keep cached preflights when the actual request then fails; the spec and Firefox clear
     /// them.
     @Test func cacheAfterAFailedFetch() {

@@ -13,17 +13,18 @@ if [[ "${1:-}" == "--coverage" ]]; then
 fi
 
 # What the suites run for real, from Debian: the three browser engines (headless Chromium, Firefox ESR, WebKitGTK's
-# MiniBrowser on an Xvfb display) and the two edge servers `cors export` writes for (nginx, Caddy). Missing ones are
-# installed; with CI=true one that is still missing fails the run, elsewhere its suite is skipped.
+# MiniBrowser on an Xvfb display), libfaketime (which moves their clocks for the preflight-cache probes) and the two
+# edge servers `cors export` writes for (nginx, Caddy). Missing ones are installed; with CI=true one that is still missing fails the run, elsewhere its suite is skipped.
 have() {
     case "$1" in
         webkit2gtk-driver) compgen -G '/usr/lib/*-linux-gnu/webkit2gtk-4.1/MiniBrowser' > /dev/null ;;
         xvfb) command -v Xvfb > /dev/null 2>&1 ;;
+        faketime) compgen -G '/usr/lib/*-linux-gnu/faketime/libfaketime.so.1' > /dev/null ;;
         nginx) command -v nginx > /dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] ;;
         *) command -v "$1" > /dev/null 2>&1 ;;
     esac
 }
-packages=(chromium-headless-shell firefox-esr webkit2gtk-driver xvfb nginx caddy)
+packages=(chromium-headless-shell firefox-esr webkit2gtk-driver xvfb faketime nginx caddy)
 missing=()
 for package in "${packages[@]}"; do have "$package" || missing+=("$package"); done
 if [[ ${#missing[@]} -gt 0 ]] && [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null 2>&1; then

@@ -17,7 +17,9 @@ enum Chromium {
     ///
     /// It awaits Chromium without blocking a thread: the pages fetch from servers in this process, whose handlers
     /// need the cooperative thread pool while Chromium runs.
-    static func dumpDOM(_ url: String, seconds: Int = 60, extraArguments: [String] = []) async throws -> String {
+    static func dumpDOM(
+        _ url: String, seconds: Int = 60, extraArguments: [String] = [], environment: [String: String] = [:]
+    ) async throws -> String {
         guard let binary else {
             throw ChromiumMissing()
         }
@@ -32,6 +34,9 @@ enum Chromium {
                 "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
                 "--virtual-time-budget=\(seconds * 1000)",
             ] + extraArguments + ["--dump-dom", url]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -73,6 +73,11 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
     /// The credentials mode of the second fetch, the third… when it differs from `credentials`.
     var laterCredentials: [CredentialsMode] = []
 
+    /// Seconds the browser's clock moves forward before each fetch, from the first (see ``FakeClock``).
+    var clockAdvances: [Int] = []
+
+    func clockAdvance(fetch index: Int) -> Int { index < clockAdvances.count ? clockAdvances[index] : 0 }
+
     /// The credentials mode of fetch number `index` (from 0).
     func credentials(fetch index: Int) -> CredentialsMode {
         index > 0 && laterCredentials.count >= index ? laterCredentials[index - 1] : credentials

@@ -2,6 +2,7 @@ import CORSClient
 import CORSCore
 import CORSTestSupport
 import HTTPTypes
+import Synchronization
 import Testing
 
 /// Targeted cases for the places the engines are known to part from the Fetch Standard and from each other, which
@@ -15,7 +16,8 @@ struct EngineProbe: Sendable {
     /// How many preflights the engine sends over the case's fetches.
     var preflights: [Engine: Int]
 
-    static func all(page: String, target: String) -> [EngineProbe] {
+    /// The probes; with `clocked`, also those that move the browser's clock (``FakeClock``), last.
+    static func all(page: String, target: String, clocked: Bool) -> [EngineProbe] {
         /// A probe: the page fetches `method` with `headers` (without credentials) `repeats` times; the preflight
         /// allows the origin and answers `methods`, `headers` and `maxAge`; the actual response allows the origin
         /// unless `actualFails`.
@@ -23,7 +25,7 @@ struct EngineProbe: Sendable {
             _ id: Int, _ name: String, _ method: String, _ requestHeaders: [(String, String)] = [],
             methods: String? = nil, headers: String? = nil, maxAge: String? = "60", actualFails: Bool = false,
             repeats: Int = 2, later: [String] = [], cache: [RequestCacheMode] = [],
-            credentials: [CredentialsMode] = [.omit], preflights: [Engine: Int]
+            credentials: [CredentialsMode] = [.omit], advance: Int = 0, preflights: [Engine: Int]
         ) -> EngineProbe {
             var item = ConformanceCase(
                 id: 900_000 + id, page: page, target: target, method: method, headers: requestHeaders,
@@ -37,6 +39,7 @@ struct EngineProbe: Sendable {
             item.later = later.map { ($0, []) }
             item.cacheModes = cache
             item.laterCredentials = Array(credentials.dropFirst())
+            item.clockAdvances = [0, advance]
             if credentials.contains(.include) {
                 item.preflight.allowCredentials = true
                 item.actual.allowCredentials = true
@@ -100,6 +103,20 @@ struct EngineProbe: Sendable {
                         cache: [row.mode, .default], preflights: row.fill),
                 ]
             }
+            + (!clocked
+                ? []
+                : [
+                    // Each engine's cap on max-age: the clock moves between the two fetches.
+                    probe(
+                        30, "max-age 7200, fetched again 650 s later", "PUT", methods: "PUT", maxAge: "7200",
+                        advance: 650, preflights: [.chromium: 1, .firefox: 1, .webkit: 2]),
+                    probe(
+                        31, "max-age 86400, fetched again 7,300 s later", "PUT", methods: "PUT", maxAge: "86400",
+                        advance: 7300, preflights: [.chromium: 2, .firefox: 1, .webkit: 2]),
+                    probe(
+                        32, "max-age 100000, fetched again 86,500 s later", "PUT", methods: "PUT", maxAge: "100000",
+                        advance: 86_500, preflights: [.chromium: 2, .firefox: 2, .webkit: 2]),
+                ])
     }
 }
 
@@ -109,13 +126,18 @@ extension RealBrowsers {
         @Test(arguments: Engine.allCases)
         func engineDoesWhatItsProfileSays(_ engine: Engine) async throws {
             guard try engine.isAvailable() else { return }
-            let harness = try await Harness.start()
+            // Firefox ESR 153 does not start under libfaketime (it hangs, whatever its options), so its 24-hour cap
+            // is checked by the model's unit tests only.
+            let harness = try await Harness.start(clock: engine == .firefox ? nil : FakeClock())
             let (page, target) = (harness.origins[0], harness.origins[2])
-            let probes = EngineProbe.all(page: page, target: target)
+            let probes = EngineProbe.all(page: page, target: target, clocked: harness.clock != nil)
             harness.register(probes.map(\.item))
             harness.addPage("/page/probes", html: Harness.page(for: probes.map(\.item)) { $0.path })
             let reported = try await engine.run([page + "/page/probes"], harness: harness)
-            let client = CORSClient(profile: engine.profile, timeoutSeconds: 10)
+            // The model's clock, moved as the browser's is.
+            let offset = Mutex<Double>(0)
+            let cache = PreflightCache(clock: { PreflightCache.monotonicSeconds() + offset.withLock { $0 } })
+            let client = CORSClient(profile: engine.profile, cache: cache, timeoutSeconds: 10)
             for probe in probes {
                 let item = probe.item
                 let seen = try #require(reported[item.id], "\(engine) did not report \(probe.name)")
@@ -124,6 +146,7 @@ extension RealBrowsers {
                 #expect(preflights == probe.preflights[engine], "\(engine), \(probe.name): \(preflights) preflights")
 
                 for index in 0..<item.repeats {
+                    offset.withLock { $0 += Double(item.clockAdvance(fetch: index)) }
                     let model = await client.fetch(item.modelRequest(fetch: index)).result
                     #expect(model.isReadable == probe.readable[engine], "the \(engine) profile, \(probe.name)")
                 }

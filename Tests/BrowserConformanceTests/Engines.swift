@@ -61,16 +61,17 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
     /// and returns what the pages reported, by case id.
     func run(_ pages: [String], harness: Harness) async throws -> [Int: [PageResult]] {
         var results: [Int: [PageResult]] = [:]
+        let clock = harness.clock?.environment ?? [:]
         if self == .chromium {
             for page in pages {
                 let output = try #require(
-                    Chromium.output(of: try await Chromium.dumpDOM(page)), "\(page) did not report")
+                    Chromium.output(of: try await Chromium.dumpDOM(page, environment: clock)), "\(page) did not report")
                 results.merge(parseResults(output)) { $1 }
             }
             return results
         }
         let chain = harness.chain(pages)
-        let session = try BrowserSession(self, url: chain.first!)
+        let session = try BrowserSession(self, url: chain.first!, environment: clock)
         defer { session.stop() }
         let deadline = ContinuousClock.now + .seconds(60 + 20 * pages.count)
         while ContinuousClock.now < deadline, !chain.allSatisfy({ harness.collected($0) != nil }) {
@@ -107,13 +108,13 @@ final class BrowserSession: @unchecked Sendable {
     private let processes: [Process]
     private let directory: URL
 
-    init(_ engine: Engine, url: String) throws {
+    init(_ engine: Engine, url: String, environment extra: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let logPath = directory.appendingPathComponent("browser.log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["HOME"] = directory.path
         var processes: [Process] = []
         let browser = Process()
@@ -160,8 +161,17 @@ final class BrowserSession: @unchecked Sendable {
     }
 
     /// Starts Xvfb on the first free display from :90 and waits (at most 10 s) for its socket.
+    /// Whether no X server holds the display: no lock file, or one left by a process that is gone (a run that was
+    /// killed), which Xvfb replaces itself.
+    private static func isFree(display number: Int) -> Bool {
+        guard let lock = FileManager.default.contents(atPath: "/tmp/.X\(number)-lock") else { return true }
+        guard let pid = Int32(String(decoding: lock, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
     private static func startXvfb(log: FileHandle) throws -> (process: Process, number: Int) {
-        for number in 90..<140 where !FileManager.default.fileExists(atPath: "/tmp/.X\(number)-lock") {
+        for number in 90..<140 where isFree(display: number) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/Xvfb")
             process.arguments = [":\(number)", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]

@@ -20,13 +20,16 @@ final class Harness: Sendable {
     private let pages = Mutex<[String: String]>([:])
     /// Browsers without `--dump-dom` post each page's results here (by page path), and are told the next page.
     private let reports = Mutex<(collected: [String: String], next: [String: String])>(([:], [:]))
+    /// The browser's clock, which pages move with `/advance?SECONDS` (nothing happens without one).
+    let clock: FakeClock?
 
-    private init(servers: [ScriptedServer], origins: [String]) {
+    private init(servers: [ScriptedServer], origins: [String], clock: FakeClock?) {
         self.servers = servers
         self.origins = origins
+        self.clock = clock
     }
 
-    static func start() async throws -> Harness {
+    static func start(clock: FakeClock? = nil) async throws -> Harness {
         let box = Mutex<Harness?>(nil)
         let responder: ScriptedServer.Responder = { request in
             guard let harness = box.withLock({ $0 }) else { return ScriptedResponse(503) }
@@ -39,7 +42,7 @@ final class Harness: Sendable {
             "http://127.0.0.1:\(a.port)", "http://localhost:\(a.port)", "http://127.0.0.1:\(b.port)",
             "http://localhost:\(b.port)", "http://[::1]:\(c.port)",
         ]
-        let harness = Harness(servers: [a, b, c], origins: origins)
+        let harness = Harness(servers: [a, b, c], origins: origins, clock: clock)
         box.withLock { $0 = harness }
         return harness
     }
@@ -89,6 +92,10 @@ final class Harness: Sendable {
 
     private func respond(_ request: RecordedRequest) -> ScriptedResponse {
         let path = String(request.target.prefix { $0 != "?" })
+        if path == "/advance", let seconds = Int(request.target.drop { $0 != "?" }.dropFirst()) {
+            clock?.advance(by: seconds)
+            return ScriptedResponse(204)
+        }
         if request.method == "POST", path.hasPrefix("/collect/") {
             let page = String(path.dropFirst("/collect".count))
             let next = reports.withLock { reports in
@@ -129,6 +136,7 @@ final class Harness: Sendable {
                 (0..<item.repeats).map { item.credentials(fetch: $0).rawValue }, item.repeats,
                 item.later.map { [$0.method, $0.headers.map { [$0.0, $0.1] }] },
                 (0..<item.repeats).map { item.cacheMode(fetch: $0).rawValue },
+                (0..<item.repeats).map { item.clockAdvance(fetch: $0) },
             ]
         }
         let cases = String(decoding: try! JSONSerialization.data(withJSONObject: entries), as: UTF8.self)
@@ -137,10 +145,11 @@ final class Harness: Sendable {
             const cases = \(cases);
             (async () => {
               const results = {};
-              for (const [id, url, firstMethod, firstHeaders, credentialModes, repeats, later, caches] of cases) {
+              for (const [id, url, firstMethod, firstHeaders, credentialModes, repeats, later, caches, advances] of cases) {
                 results[id] = [];
                 for (let i = 0; i < repeats; i++) {
                   const [method, headers] = i > 0 && later.length >= i ? later[i - 1] : [firstMethod, firstHeaders];
+                  if (advances[i] > 0) await fetch("/advance?" + advances[i]);
                   try {
                     const response = await fetch(url, {method, headers, credentials: credentialModes[i], mode: "cors", cache: caches[i]});
                     await response.text();

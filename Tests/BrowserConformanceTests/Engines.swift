@@ -1,4 +1,5 @@
 import CORSCore
+import CORSTestSupport
 import Foundation
 import Testing
 
@@ -49,10 +50,10 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The version the engine reports.
     var version: String {
         switch self {
-        case .chromium: return Self.output(of: binary ?? "", ["--version"]) ?? "Chromium"
-        case .firefox: return Self.output(of: binary ?? "", ["--version"]) ?? "Firefox"
+        case .chromium: return processOutput(binary ?? "", ["--version"]) ?? "Chromium"
+        case .firefox: return processOutput(binary ?? "", ["--version"]) ?? "Firefox"
         case .webkit:
-            let version = Self.output(of: "/usr/bin/dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])
+            let version = processOutput("/usr/bin/dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])
             return "WebKitGTK " + (version ?? "unknown")
         }
     }
@@ -82,19 +83,6 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
             results.merge(parseResults(report)) { $1 }
         }
         return results
-    }
-
-    private static func output(of binary: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

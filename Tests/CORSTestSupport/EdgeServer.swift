@@ -106,15 +106,6 @@ extension EdgeTarget {
     /// The installed version, as the server prints it.
     package var version: String {
         guard let binary else { return "missing" }
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = self == .nginx ? ["-v"] : ["version"]
-        process.standardOutput = pipe
-        process.standardError = pipe
-        guard (try? process.run()) != nil else { return "unknown" }
-        process.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return processOutput(binary, self == .nginx ? ["-v"] : ["version"], includingErrors: true) ?? "unknown"
     }
 }

@@ -73,4 +73,42 @@ import Testing
         #expect(memo.answers(origins.last!) == nil)
         #expect(memo.answers("https://evil.example") == nil)
     }
+
+    /// Refused origins get slots of their own: filling them leaves the matched origins' slots free, and a remembered
+    /// refusal is the same refusal.
+    @Test func refusedOriginsAreRememberedApart() throws {
+        let policy = try CORSPolicy(allowOrigins: ["https://*.example.org"])
+        func evaluate(_ origin: String) -> CORSDecision {
+            policy.evaluate(
+                HTTPRequest(method: .get, scheme: "https", authority: "api", path: "/", headerFields: [.origin: origin])
+            )
+        }
+        let refused = (0...PatternOriginMemo.capacity).map { "https://s\($0).example.org.evil.net" }
+        for origin in refused + refused { #expect(evaluate(origin).rejection == .originNotAllowed) }
+        #expect(evaluate("https://x.example.org:99999").rejection == .malformedOrigin)
+        #expect(evaluate("https://x.example.org:99999").rejection == .malformedOrigin)
+        let memo = policy.root.patternOriginAnswers
+        for origin in refused.dropLast() { #expect(memo.isRefused(origin)) }
+        #expect(!memo.isRefused(refused.last!))
+        #expect(evaluate("https://a.example.org").rejection == nil)
+        #expect(memo.answers("https://a.example.org") != nil)
+    }
+
+    /// A preflight whose one request-headers line has spaces is remembered too, with the names rebuilt.
+    @Test func spacedLinesAreRemembered() throws {
+        let policy = try CORSPolicy(allowOrigins: ["https://app.example.com"], allowHeaders: ["x-a", "content-type"])
+        let request = HTTPRequest(
+            method: .options, scheme: "https", authority: "api", path: "/",
+            headerFields: [
+                .origin: "https://app.example.com", .accessControlRequestMethod: "GET",
+                .accessControlRequestHeaders: "content-type, x-a",
+            ])
+        for _ in 0..<2 {
+            #expect(
+                policy.evaluate(request).immediateResponse?.headerFields[.accessControlAllowHeaders]
+                    == "content-type,x-a")
+        }
+        let answers = try #require(policy.root.exactAnswers("https://app.example.com"))
+        #expect(answers.memo.answer(method: Self.method("GET"), headers: Self.headers("content-type, x-a")) != nil)
+    }
 }

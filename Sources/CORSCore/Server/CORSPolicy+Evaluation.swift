@@ -70,7 +70,11 @@ extension CORSPolicy {
             }
             answers = nil
         } else {
-            guard rules.origins.wildcardPatternsMatch(headerValue: originValue) else {
+            let memo = rules.patternOriginAnswers
+            guard rules.origins.hasWildcardPatterns, !memo.isRefused(originValue),
+                rules.origins.wildcardPatternsMatch(headerValue: originValue)
+            else {
+                if rules.origins.hasWildcardPatterns { memo.rememberRefused(fields[found.origin!]) }
                 return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
             }
             answers = rules.patternOriginAnswers.remember(fields[found.origin!], template: rules.template)
@@ -169,8 +173,8 @@ extension CORSPolicy {
         }
         let answer = rules.template.preflight(
             allowOrigin: allowOrigin, allowMethods: allowMethods, allowHeaders: allowHeaders)
-        // Only an echo of the line as sent is the same answer for the same bytes.
-        if found.requestHeadersCount == 0 || echoesLine {
+        // One line (or none) and the method are all the answer depends on for this origin: the same bytes get it.
+        if found.requestHeadersCount <= 1 {
             answers.memo.keep(answer, method: requestMethod, headers: onlyLine)
         }
         return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)

@@ -4,6 +4,10 @@ import HTTPTypes
 /// sees: an application has a few (its subdomains, its local ports), and each then costs one byte comparison instead
 /// of a parse, a trie walk and new fields. Bounded whatever clients send (an origin is at most 326 bytes, see
 /// ``SerializedOrigin``); once full, other matching origins are answered as before, only not remembered.
+///
+/// Origins no pattern matched are remembered too, in slots of their own, so that the first few refused origins (a
+/// misconfigured page, a probe) cost one comparison each, and clients sending other origins cannot take the slots
+/// of the application's own.
 final class PatternOriginMemo: Sendable {
     final class Entry: Sendable {
         let origin: [UInt8]
@@ -15,8 +19,16 @@ final class PatternOriginMemo: Sendable {
         }
     }
 
+    /// An origin value no pattern matched.
+    final class Refused: Sendable {
+        let origin: [UInt8]
+
+        init(origin: [UInt8]) { self.origin = origin }
+    }
+
     static let capacity = 16
     private let slots = WriteOnceSlots<Entry>(capacity: PatternOriginMemo.capacity)
+    private let refused = WriteOnceSlots<Refused>(capacity: PatternOriginMemo.capacity)
 
     /// The answers remembered for the `Origin` value `origin`.
     func answers(_ origin: String) -> OriginAnswers? {
@@ -29,6 +41,17 @@ final class PatternOriginMemo: Sendable {
         let answers = OriginAnswers(allowOrigin: origin.renamed(.accessControlAllowOrigin), template: template)
         slots.keep(Entry(origin: origin.withUnsafeBytesOfValue(Array.init), answers: answers))
         return answers
+    }
+
+    /// Whether `origin` was remembered as matching no pattern.
+    func isRefused(_ origin: String) -> Bool {
+        Self.withBytes(origin) { bytes in refused.first { Bytes.equal($0.origin, bytes) } != nil }
+    }
+
+    /// Remembers that no pattern matched `origin`, when a slot is free.
+    func rememberRefused(_ origin: HTTPField) {
+        guard !refused.isFull else { return }
+        refused.keep(Refused(origin: origin.withUnsafeBytesOfValue(Array.init)))
     }
 
     private static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {

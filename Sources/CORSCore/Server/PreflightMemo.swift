@@ -1,9 +1,10 @@
 import HTTPTypes
 
-/// The first few allowed preflights of one origin that echo the request, remembered with their complete answers.
+/// The first few allowed preflights of one origin, remembered with their complete answers.
 ///
 /// A page asks the same preflight again and again (the same method and header list, byte for byte), and the answer
-/// echoes the request, so it cannot be built once at construction; it is built the first time instead and kept. A
+/// depends on the request (it echoes the method and the names, as sent or rebuilt from a list with spaces), so it
+/// cannot be built once at construction; it is built the first time instead and kept. A
 /// later preflight whose `Access-Control-Request-Method` and `Access-Control-Request-Headers` bytes equal a kept
 /// one's has the same decision, since nothing else a preflight sends changes it for this origin and these rules.
 ///

@@ -94,6 +94,21 @@ import Testing
         #expect(memo.answers("https://a.example.org") != nil)
     }
 
+    /// A refused origin seen again is found, not kept a second time: it takes one slot, whatever clients repeat.
+    @Test func aRepeatedRefusalTakesOneSlot() throws {
+        let policy = try CORSPolicy(allowOrigins: ["https://*.example.org"])
+        func evaluate(_ origin: String) {
+            _ = policy.evaluate(
+                HTTPRequest(method: .get, scheme: "https", authority: "api", path: "/", headerFields: [.origin: origin])
+            )
+        }
+        for _ in 0..<3 { evaluate("https://evil.example") }
+        let others = (1..<PatternOriginMemo.capacity).map { "https://other\($0).example" }
+        for origin in others { evaluate(origin) }
+        let memo = policy.root.patternOriginAnswers
+        for origin in ["https://evil.example"] + others { #expect(memo.isRefused(origin), "\(origin)") }
+    }
+
     /// A preflight whose one request-headers line has spaces is remembered too, with the names rebuilt.
     @Test func spacedLinesAreRemembered() throws {
         let policy = try CORSPolicy(allowOrigins: ["https://app.example.com"], allowHeaders: ["x-a", "content-type"])

@@ -149,6 +149,8 @@ public struct BrowserFetch: Sendable {
         }
         let origin = serializedOrigin
         let key = url.serialization
+        // A preflight is needed unless the cache matches the method (or it is safelisted) and every unsafe name
+        // (https://fetch.spec.whatwg.org/#http-fetch, the makeCORSPreflight step) — where the profile looks at all.
         let lookup = !profile.preflightCacheSkipped.contains(request.cache)
         if cache != nil, !lookup || profile.preflightCacheNotFilled.contains(request.cache) {
             trace.append(

@@ -56,7 +56,8 @@ public struct BrowserProfile: Sendable, Hashable {
     /// credentialed entry also serves requests without credentials (#concept-cache-match); Firefox keys its cache by
     /// the credentials mode, so the second request is preflighted again.
     public var cacheSeparatesCredentials: Bool
-    /// Whether a cached preflight covers `HEAD` without listing it, as the safelisted method it is. Firefox's cache
+    /// Whether a cached preflight covers `HEAD` without listing it, as the safelisted method it is (the spec's HTTP
+    /// fetch, #http-fetch, needs no method cache entry match for a CORS-safelisted method). Firefox's cache
     /// lookup exempts only `GET` and `POST`, so a `HEAD` with a non-safelisted header is preflighted every time
     /// unless a preflight listed `HEAD`.
     public var cachedPreflightsCoverHEAD: Bool

@@ -71,10 +71,11 @@ extension CORSPolicy {
             answers = nil
         } else {
             let memo = rules.patternOriginAnswers
-            guard rules.origins.hasWildcardPatterns, !memo.isRefused(originValue),
-                rules.origins.wildcardPatternsMatch(headerValue: originValue)
-            else {
-                if rules.origins.hasWildcardPatterns { memo.rememberRefused(fields[found.origin!]) }
+            guard rules.origins.hasWildcardPatterns, !memo.isRefused(originValue) else {
+                return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
+            }
+            guard rules.origins.wildcardPatternsMatch(headerValue: originValue) else {
+                memo.rememberRefused(fields[found.origin!])
                 return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
             }
             answers = rules.patternOriginAnswers.remember(fields[found.origin!], template: rules.template)

@@ -64,27 +64,28 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
     /// When set, the first response is a redirect (with this hop's CORS fields) to the same case on `redirectTo`.
     var redirectHop: ResponseSpec?
     var redirectTo: String?
-    /// How many times the page fetches the URL (2 checks the preflight cache).
+    /// The first fetch's cache mode (`fetch(url, {cache})`).
+    var cache = RequestCacheMode.default
+    /// How many times the page makes the first fetch when `later` is empty (2 checks the preflight cache).
     var repeats = 1
-    /// The method and headers of the second fetch, the third… when they differ from the first.
-    var later: [(method: String, headers: [(String, String)])] = []
-    /// The cache mode of each fetch (`fetch(url, {cache})`), from the first; `default` where none is given.
-    var cacheModes: [RequestCacheMode] = []
-    /// The credentials mode of the second fetch, the third… when it differs from `credentials`.
-    var laterCredentials: [CredentialsMode] = []
+    /// The fetches after the first, when they differ from it.
+    var later: [PageFetch] = []
 
-    /// Seconds the browser's clock moves forward before each fetch, from the first (see ``FakeClock``).
-    var clockAdvances: [Int] = []
-
-    func clockAdvance(fetch index: Int) -> Int { index < clockAdvances.count ? clockAdvances[index] : 0 }
-
-    /// The credentials mode of fetch number `index` (from 0).
-    func credentials(fetch index: Int) -> CredentialsMode {
-        index > 0 && laterCredentials.count >= index ? laterCredentials[index - 1] : credentials
+    /// One fetch the page makes for the case.
+    struct PageFetch: Sendable {
+        var method: String
+        var headers: [(String, String)]
+        var credentials: CredentialsMode
+        var cache = RequestCacheMode.default
+        /// Seconds the browser's clock moves forward before this fetch (see ``FakeClock``).
+        var clockAdvance = 0
     }
 
-    /// The cache mode of fetch number `index` (from 0).
-    func cacheMode(fetch index: Int) -> RequestCacheMode { index < cacheModes.count ? cacheModes[index] : .default }
+    /// The page's fetches, in order.
+    var fetches: [PageFetch] {
+        let first = PageFetch(method: method, headers: headers, credentials: credentials, cache: cache)
+        return later.isEmpty ? Array(repeating: first, count: repeats) : [first] + later
+    }
 
     var path: String { "/c/\(id)" }
 
@@ -94,12 +95,12 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
 
     /// The model's request for fetch number `index` (from 0) of the case.
     func modelRequest(fetch index: Int) -> CrossOriginRequest {
-        let (method, headers) = index > 0 && later.count >= index ? later[index - 1] : (method, headers)
+        let fetch = fetches[index]
         var fields = HTTPFields()
-        for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        for (name, value) in fetch.headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return CrossOriginRequest(
-            origin: Origin(headerValue: page)!, url: target + "/m/\(id)", method: HTTPRequest.Method(method)!,
-            headerFields: fields, credentials: credentials(fetch: index), cache: cacheMode(fetch: index))
+            origin: Origin(headerValue: page)!, url: target + "/m/\(id)", method: HTTPRequest.Method(fetch.method)!,
+            headerFields: fields, credentials: fetch.credentials, cache: fetch.cache)
     }
 
     /// The case as a `cors check` command line that replays it (while the test servers run).
@@ -116,8 +117,9 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
             "#\(id) \(page) → \(method) \(target)\(path) \(headers.map { "\($0.0): \($0.1)" }) \(credentials.rawValue); "
             + "preflight [\(preflight)] actual [\(actual)]"
         if let redirectHop, let redirectTo { text += " via 302 [\(redirectHop)] to \(redirectTo)" }
-        if repeats > 1 { text += " ×\(repeats)" }
-        if !cacheModes.isEmpty { text += " cache \(cacheModes.map(\.rawValue))" }
+        let fetches = fetches
+        if fetches.count > 1 { text += " ×\(fetches.count)" }
+        if fetches.contains(where: { $0.cache != .default }) { text += " cache \(fetches.map(\.cache.rawValue))" }
         return text
     }
 }

@@ -18,9 +18,10 @@ struct EngineProbe: Sendable {
 
     /// The probes; with `clocked`, also those that move the browser's clock (``FakeClock``), last.
     static func all(page: String, target: String, clocked: Bool) -> [EngineProbe] {
-        /// A probe: the page fetches `method` with `headers` (without credentials) `repeats` times; the preflight
-        /// allows the origin and answers `methods`, `headers` and `maxAge`; the actual response allows the origin
-        /// unless `actualFails`.
+        /// A probe: the page fetches `method` with `headers` `repeats` times (or then each method of `later`), with
+        /// the cache modes and credentials modes given per fetch (`default`, and the first credentials mode, where
+        /// none is), the clock moved by `advance` before the second; the preflight allows the origin and answers
+        /// `methods`, `headers` and `maxAge`; the actual response allows the origin unless `actualFails`.
         func probe(
             _ id: Int, _ name: String, _ method: String, _ requestHeaders: [(String, String)] = [],
             methods: String? = nil, headers: String? = nil, maxAge: String? = "60", actualFails: Bool = false,
@@ -35,11 +36,14 @@ struct EngineProbe: Sendable {
             item.preflight.allowHeaders = headers
             item.preflight.maxAge = maxAge
             if actualFails { item.actual.allowOrigin = .none }
-            item.repeats = later.isEmpty ? repeats : 1 + later.count
-            item.later = later.map { ($0, []) }
-            item.cacheModes = cache
-            item.laterCredentials = Array(credentials.dropFirst())
-            item.clockAdvances = [0, advance]
+            item.cache = cache.first ?? .default
+            let count = later.isEmpty ? max(repeats, cache.count, credentials.count) : 1 + later.count
+            item.later = (1..<max(count, 1)).map { index in
+                ConformanceCase.PageFetch(
+                    method: later.isEmpty ? method : later[index - 1], headers: later.isEmpty ? requestHeaders : [],
+                    credentials: index < credentials.count ? credentials[index] : credentials[0],
+                    cache: index < cache.count ? cache[index] : .default, clockAdvance: index == 1 ? advance : 0)
+            }
             if credentials.contains(.include) {
                 item.preflight.allowCredentials = true
                 item.actual.allowCredentials = true
@@ -145,8 +149,8 @@ extension RealBrowsers {
                 #expect(seen.allSatisfy { $0.ok == probe.readable[engine] }, "\(engine), \(probe.name): \(seen)")
                 #expect(preflights == probe.preflights[engine], "\(engine), \(probe.name): \(preflights) preflights")
 
-                for index in 0..<item.repeats {
-                    offset.withLock { $0 += Double(item.clockAdvance(fetch: index)) }
+                for (index, fetch) in item.fetches.enumerated() {
+                    offset.withLock { $0 += Double(fetch.clockAdvance) }
                     let model = await client.fetch(item.modelRequest(fetch: index)).result
                     #expect(model.isReadable == probe.readable[engine], "the \(engine) profile, \(probe.name)")
                 }

@@ -132,11 +132,13 @@ final class Harness: Sendable {
     static func page(for batch: [ConformanceCase], path: (ConformanceCase) -> String) -> String {
         let entries: [[Any]] = batch.map { item in
             [
-                item.id, item.target + path(item), item.method, item.headers.map { [$0.0, $0.1] },
-                (0..<item.repeats).map { item.credentials(fetch: $0).rawValue }, item.repeats,
-                item.later.map { [$0.method, $0.headers.map { [$0.0, $0.1] }] },
-                (0..<item.repeats).map { item.cacheMode(fetch: $0).rawValue },
-                (0..<item.repeats).map { item.clockAdvance(fetch: $0) },
+                item.id, item.target + path(item),
+                item.fetches.map { fetch in
+                    [
+                        fetch.method, fetch.headers.map { [$0.0, $0.1] }, fetch.credentials.rawValue,
+                        fetch.cache.rawValue, fetch.clockAdvance,
+                    ] as [Any]
+                },
             ]
         }
         let cases = String(decoding: try! JSONSerialization.data(withJSONObject: entries), as: UTF8.self)
@@ -145,13 +147,12 @@ final class Harness: Sendable {
             const cases = \(cases);
             (async () => {
               const results = {};
-              for (const [id, url, firstMethod, firstHeaders, credentialModes, repeats, later, caches, advances] of cases) {
+              for (const [id, url, fetches] of cases) {
                 results[id] = [];
-                for (let i = 0; i < repeats; i++) {
-                  const [method, headers] = i > 0 && later.length >= i ? later[i - 1] : [firstMethod, firstHeaders];
-                  if (advances[i] > 0) await fetch("/advance?" + advances[i]);
+                for (const [method, headers, credentials, cache, advance] of fetches) {
+                  if (advance > 0) await fetch("/advance?" + advance);
                   try {
-                    const response = await fetch(url, {method, headers, credentials: credentialModes[i], mode: "cors", cache: caches[i]});
+                    const response = await fetch(url, {method, headers, credentials, mode: "cors", cache});
                     await response.text();
                     results[id].push({ok: true, status: response.status, headers: [...response.headers.keys()].sort()});
                   } catch (error) {

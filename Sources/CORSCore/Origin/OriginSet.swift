@@ -79,8 +79,8 @@ public struct OriginSet: Sendable {
 
     /// The index in ``patterns`` of the exact origin whose serialization is `value`, byte for byte. Such a value is
     /// in the set without being parsed: a key is a canonical serialization, so the value is one too.
-    func exactPatternIndex(headerValue value: String) -> Int? {
-        exact.value(value)
+    func exactPatternIndex(headerValue value: UnsafeBufferPointer<UInt8>) -> Int? {
+        exact.value(UnsafeRawBufferPointer(value))
     }
 
     /// Whether the set has patterns with a wildcard (`*` itself aside).

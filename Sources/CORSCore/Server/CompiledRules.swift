@@ -51,7 +51,25 @@ final class CompiledRules: Sendable {
 
     /// The answers to `origin` when it is, byte for byte, one of the exact allowed origins.
     func exactAnswers(_ origin: String) -> OriginAnswers? {
+        Bytes.withUTF8(origin, exactAnswers)
+    }
+
+    /// ``exactAnswers(_:)`` for the origin's bytes.
+    func exactAnswers(_ origin: UnsafeBufferPointer<UInt8>) -> OriginAnswers? {
         origins.exactPatternIndex(headerValue: origin).flatMap { exactOriginAnswers[$0] }
+    }
+
+    /// The answers to `origin` found by its bytes alone — `*`, an exact origin, an origin a pattern matched before —
+    /// read once for every lookup; `nil` otherwise, with `refused` set when no pattern matched it before.
+    func knownAnswers(origin: String, refused: inout Bool) -> OriginAnswers? {
+        if let wildcardAnswers { return wildcardAnswers }
+        return Bytes.withUTF8(origin) { bytes in
+            if let answers = exactAnswers(bytes) { return answers }
+            guard origins.hasWildcardPatterns else { return nil }
+            if let answers = patternOriginAnswers.answers(bytes) { return answers }
+            refused = patternOriginAnswers.isRefused(bytes)
+            return nil
+        }
     }
 
     /// Where a field's diagnostics point, and whether they should be reported here (a route does not repeat the

@@ -32,7 +32,12 @@ final class PatternOriginMemo: Sendable {
 
     /// The answers remembered for the `Origin` value `origin`.
     func answers(_ origin: String) -> OriginAnswers? {
-        Self.withBytes(origin) { bytes in slots.first { Bytes.equal($0.origin, bytes) }?.answers }
+        Bytes.withUTF8(origin, answers)
+    }
+
+    /// ``answers(_:)`` for the origin's bytes.
+    func answers(_ origin: UnsafeBufferPointer<UInt8>) -> OriginAnswers? {
+        slots.first { Bytes.equal($0.origin, origin) }?.answers
     }
 
     /// Answers for `origin`, which a pattern of these rules matched, kept when a slot is free.
@@ -45,16 +50,17 @@ final class PatternOriginMemo: Sendable {
 
     /// Whether `origin` was remembered as matching no pattern.
     func isRefused(_ origin: String) -> Bool {
-        Self.withBytes(origin) { bytes in refused.first { Bytes.equal($0.origin, bytes) } != nil }
+        Bytes.withUTF8(origin, isRefused)
+    }
+
+    /// ``isRefused(_:)`` for the origin's bytes.
+    func isRefused(_ origin: UnsafeBufferPointer<UInt8>) -> Bool {
+        refused.first { Bytes.equal($0.origin, origin) } != nil
     }
 
     /// Remembers that no pattern matched `origin`, when a slot is free.
     func rememberRefused(_ origin: HTTPField) {
         guard !refused.isFull else { return }
         refused.keep(Refused(origin: origin.withUnsafeBytesOfValue(Array.init)))
-    }
-
-    private static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
     }
 }

@@ -23,6 +23,12 @@ enum Bytes {
         array.withUnsafeBytes { equal($0, UnsafeRawBufferPointer(buffer)) }
     }
 
+    /// Calls `body` with the UTF-8 bytes of `text`: its own storage when it has contiguous UTF-8 (always, for a
+    /// native string), otherwise a copy.
+    static func withUTF8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
     /// The bytes of a string shorter than a word, as one word.
     static func shortWord(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var word: UInt64 = 0

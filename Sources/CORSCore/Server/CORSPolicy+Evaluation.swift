@@ -90,11 +90,22 @@ extension CORSPolicy {
         }
 
         if let answers, requestMethodCount == 1, found.requestHeadersCount <= 1, let index = found.requestMethod,
-            let answer = answers.memo.answer(method: fields[index], headers: found.requestHeaders.map { fields[$0] })
+            let answer = Self.rememberedAnswer(answers.memo, fields, method: index, headers: found.requestHeaders)
         {
             return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
         }
         return evaluatePreflight(rules: rules, fields: fields, found: found, answers: answers, vary: vary)
+    }
+
+    /// The memo's answer to the request-method and request-headers lines at these indexes, read where they are (a
+    /// field copied out of `HTTPFields` costs a reference count for each of its three strings).
+    private static func rememberedAnswer(
+        _ memo: PreflightMemo, _ fields: HTTPFields, method: Int, headers: Int?
+    ) -> HTTPFields? {
+        fields[method].withUnsafeBytesOfValue { method in
+            guard let headers else { return memo.answer(method: method, headers: nil) }
+            return fields[headers].withUnsafeBytesOfValue { memo.answer(method: method, headers: $0) }
+        }
     }
 
     /// `Access-Control-Allow-Origin` for an origin no answers were kept for: the request's own field, renamed (its

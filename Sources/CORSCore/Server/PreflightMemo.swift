@@ -41,12 +41,8 @@ final class PreflightMemo: Sendable {
     private let slots = WriteOnceSlots<Entry>(capacity: PreflightMemo.capacity)
 
     /// The kept answer to a preflight with these request bytes.
-    func answer(method: HTTPField, headers: HTTPField?) -> HTTPFields? {
-        method.withUnsafeBytesOfValue { method in
-            withOptionalBytes(headers) { headers in
-                slots.first { $0.matches(method: method, headers: headers) }?.answer
-            }
-        }
+    func answer(method: UnsafeBufferPointer<UInt8>, headers: UnsafeBufferPointer<UInt8>?) -> HTTPFields? {
+        slots.first { $0.matches(method: method, headers: headers) }?.answer
     }
 
     /// Keeps `answer` for preflights with these request bytes, when a slot is free and the line is short enough.

@@ -36,8 +36,9 @@ final class WriteOnceSlots<Entry: AnyObject & Sendable>: @unchecked Sendable {
             guard let address = UnsafeRawPointer(bitPattern: slots[index].load(ordering: .acquiring)) else {
                 return nil
             }
-            let entry = Unmanaged<Entry>.fromOpaque(address).takeUnretainedValue()
-            if matches(entry) { return entry }
+            // The slot owns the entry for the slots' lifetime: it is read without a reference of its own.
+            let entry = Unmanaged<Entry>.fromOpaque(address)
+            if entry._withUnsafeGuaranteedRef(matches) { return entry.takeUnretainedValue() }
         }
         return nil
     }

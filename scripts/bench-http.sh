@@ -19,21 +19,26 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
 echo "server on CPU 0, wrk -t1 -c32 -d${seconds}s on CPU 1, GET /hello with an allowed Origin; $rounds rounds"
+# Starts the server for a framework and a variant on $port, in the background, and waits until it answers.
+start() {
+    taskset -c 0 "$server" "$1" "$2" "$port" > /dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
+}
+stop() {
+    kill "$pid"
+    wait "$pid" 2> /dev/null || true
+    port=$((port + 1))
+}
+run() { taskset -c 1 wrk -t1 -c32 -d"$1" -H 'Origin: https://app.example.com' "http://127.0.0.1:$port/hello"; }
 for round in $(seq 1 "$rounds"); do
     for framework in hummingbird vapor; do
         for middleware in none builtin ours; do
-            taskset -c 0 "$server" "$framework" "$middleware" "$port" > /dev/null 2>&1 &
-            pid=$!
-            for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
-            run() {
-                taskset -c 1 wrk -t1 -c32 -d"$1" -H 'Origin: https://app.example.com' "http://127.0.0.1:$port/hello"
-            }
+            start "$framework" "$middleware"
             run 1s > /dev/null # warm-up
             rps=$(run "${seconds}s" | sed -n 's/^Requests\/sec: *//p')
-            kill "$pid"
-            wait "$pid" 2> /dev/null || true
+            stop
             echo "$round $framework $middleware $rps" >> "$results"
-            port=$((port + 1))
         done
     done
 done
@@ -49,3 +54,39 @@ for f in ["hummingbird", "vapor"]:
         cells = "".join(f" {rps[(str(r), f, m)]:9.0f} ({ratios[r - 1]:.3f})" for r in range(1, rounds + 1))
         print(f"{f:12} {m:8}{cells}   {statistics.median(ratios):.3f}")
 PY
+
+# Throughput on this shared machine moves by more than the differences measured, so the work per request is also
+# counted, which moves much less: calls of malloc and of the Swift runtime's retain and release per request (uprobes),
+# and the server's context switches per request (a thread hop costs one or two), over a 2-second run. The probes slow
+# the server down; the counts hardly depend on its speed.
+if [[ $(id -u) != 0 ]] || ! command -v perf > /dev/null; then
+    echo "(work per request not counted: needs root and perf, apt-get install linux-perf)"
+    exit 0
+fi
+runtime=$(ldd "$server" | awk '/libswiftCore\.so/ { print $3 }')
+libc=$(ldd "$server" | awk '/\/libc\.so/ { print $3 }')
+removeProbes() { perf probe -q -d 'probe_libswiftCore:*' -d 'probe_libc:*' 2> /dev/null || true; }
+removeProbes
+trap 'removeProbes; rm -f "$results"' EXIT
+perf probe -q -x "$runtime" -a swift_retain -a swift_release 2> /dev/null
+perf probe -q -x "$libc" -a malloc 2> /dev/null
+echo "work per request (calls per request over a 2 s run)"
+printf '%-12s %-8s %9s %9s %9s %9s\n' framework cors malloc retain release switches
+for framework in hummingbird vapor; do
+    for middleware in none builtin ours; do
+        start "$framework" "$middleware"
+        run 1s > /dev/null
+        counts=$(mktemp)
+        perf stat -x, -e probe_libc:malloc,probe_libswiftCore:swift_retain,probe_libswiftCore:swift_release \
+            -e context-switches -p "$pid" -o "$counts" &
+        perfPid=$!
+        requests=$(run 2s | awk '/requests in/ { print $1 }')
+        kill -INT "$perfPid"
+        wait "$perfPid" 2> /dev/null || true
+        stop
+        awk -F, -v n="$requests" -v f="$framework" -v m="$middleware" '
+            /probe_|context-switches/ { value[++i] = $1 / n }
+            END { printf "%-12s %-8s %9.1f %9.1f %9.1f %9.2f\n", f, m, value[1], value[2], value[3], value[4] }' "$counts"
+        rm -f "$counts"
+    done
+done

@@ -6,41 +6,49 @@ import Synchronization
 /// idle the longest is closed to make room, as nginx reuses idle keep-alive connections when it runs out
 /// (`ngx_drain_connections`). A connection in the middle of a request is never closed for room.
 final class ConnectionRegistry: Sendable {
-    private struct Entry {
+    /// One open connection, and since when it waits idle. Its handler marks it idle or busy on its own lock, so a
+    /// request never writes to the registry's table (doing so allocated a dozen times per request).
+    final class Connection: Sendable {
         let channel: any Channel
-        var idleSince: ContinuousClock.Instant?
+        fileprivate let idleSince = Mutex<ContinuousClock.Instant?>(.now)
+
+        fileprivate init(channel: any Channel) { self.channel = channel }
+
+        /// Marks the connection idle (waiting for the first byte of a request) or busy.
+        func setIdle(_ idle: Bool) {
+            idleSince.withLock { $0 = idle ? .now : nil }
+        }
     }
 
-    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let connections = Mutex<[ObjectIdentifier: Connection]>([:])
 
-    func opened(_ channel: any Channel) {
-        entries.withLock { $0[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: .now) }
+    /// Registers a connection, idle until its first request begins.
+    func opened(_ channel: any Channel) -> Connection {
+        let connection = Connection(channel: channel)
+        connections.withLock { $0[ObjectIdentifier(channel)] = connection }
+        return connection
     }
 
     func closed(_ channel: any Channel) {
-        _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    /// Marks a connection idle (waiting for the first byte of a request) or busy.
-    func setIdle(_ channel: any Channel, _ idle: Bool) {
-        entries.withLock { $0[ObjectIdentifier(channel)]?.idleSince = idle ? .now : nil }
-    }
-
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { connections.withLock { $0.count } }
 
     /// Closes the longest-idle connection, if any; returns whether one was closed.
     @discardableResult
     func evictIdle() -> Bool {
-        let victim: (any Channel)? = entries.withLock { entries in
-            guard
-                let oldest = entries.filter({ $0.value.idleSince != nil }).min(by: {
-                    $0.value.idleSince! < $1.value.idleSince!
-                })
-            else { return nil }
-            entries[oldest.key]?.idleSince = nil
-            return oldest.value.channel
+        let victim: Connection? = connections.withLock { connections in
+            var oldest: (connection: Connection, since: ContinuousClock.Instant)?
+            for connection in connections.values {
+                guard let since = connection.idleSince.withLock({ $0 }) else { continue }
+                if oldest.map({ since < $0.since }) ?? true { oldest = (connection, since) }
+            }
+            // Chosen once: it no longer counts as idle while it closes.
+            oldest?.connection.setIdle(false)
+            return oldest?.connection
         }
-        victim?.close(promise: nil)
+        victim?.channel.close(promise: nil)
         return victim != nil
     }
 }

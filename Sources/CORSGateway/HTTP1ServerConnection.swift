@@ -36,6 +36,8 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
 
     private let limits: GatewayLimits
     private let registry: ConnectionRegistry?
+    /// This connection in the registry, once active.
+    private var connection: ConnectionRegistry.Connection?
     private var parser: HTTP1Parser
     private var buffer = ByteBuffer()
     private var exchanges: [Exchange] = []
@@ -76,7 +78,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
     private func start(_ context: ChannelHandlerContext) {
         guard timer == nil else { return }
         waitingSince = .now()
-        registry?.opened(context.channel)
+        connection = registry?.opened(context.channel)
         timer = context.repeatEvery(limits.tick, self) { $0.checkDeadlines($1) }
     }
 
@@ -101,7 +103,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         if buffer.readableBytes == 0 {
             if exchanges.isEmpty {
                 waitingSince = .now()
-                registry?.setIdle(context.channel, false)
+                connection?.setIdle(false)
             }
             buffer = incoming
         } else {
@@ -311,7 +313,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         }
         if exchanges.isEmpty {
             waitingSince = .now()
-            if buffer.readableBytes == 0 { registry?.setIdle(context.channel, true) }
+            if buffer.readableBytes == 0 { connection?.setIdle(true) }
         }
         // Requests read ahead wait for their turn; the ones not yet parsed can be now.
         if buffer.readableBytes > 0 { parse(context) }

@@ -80,13 +80,22 @@ enum HopByHop {
 
     /// `fields` without hop-by-hop fields, and without the fields `Connection` names.
     static func removed(from fields: HTTPFields) -> HTTPFields {
-        var dropped = names
-        for value in fields[values: .connection] {
-            for token in value.split(separator: ",") {
-                dropped.insert(String(token.filter { $0 != " " && $0 != "\t" }).lowercased())
+        // The names `Connection` lists beyond the fixed ones: usually none (`keep-alive`, `close`), and then nothing
+        // is built for them.
+        var listed: Set<String> = []
+        for field in fields where field.name == .connection {
+            for token in field.value.split(separator: ",") {
+                let spaced = token.contains { $0 == " " || $0 == "\t" }
+                let name = (spaced ? String(token.filter { $0 != " " && $0 != "\t" }) : String(token)).lowercased()
+                if !names.contains(name) { listed.insert(name) }
             }
         }
-        guard fields.contains(where: { dropped.contains($0.name.canonicalName) }) else { return fields }
-        return HTTPFields(fields.filter { !dropped.contains($0.name.canonicalName) })
+        func isDropped(_ field: HTTPField) -> Bool {
+            names.contains(field.name.canonicalName) || (!listed.isEmpty && listed.contains(field.name.canonicalName))
+        }
+        guard fields.contains(where: isDropped) else { return fields }
+        var kept = fields
+        kept.removeAll(where: isDropped)
+        return kept
     }
 }

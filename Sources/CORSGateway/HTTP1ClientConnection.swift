@@ -41,12 +41,15 @@ final class HTTP1ClientConnection: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         lastProgress = .now()
-        var out = context.channel.allocator.buffer(capacity: 256)
+        // Sized for what is written, so that the buffer does not grow while it is.
+        var out: ByteBuffer
         switch unwrapOutboundIn(data) {
         case .head(let request):
             inExchange = true
             parser.respondingToHEAD = request.method == .head
+            out = context.channel.allocator.buffer(capacity: 1024)
             var fields = HTTPFields()
+            fields.reserveCapacity(1 + request.headerFields.count)
             fields.append(HTTPField(name: HTTP1Authority.host, value: request.authority ?? ""))
             fields.append(contentsOf: request.headerFields)
             framing =
@@ -62,6 +65,7 @@ final class HTTP1ClientConnection: ChannelDuplexHandler {
                 context.write(wrapOutboundOut(bytes), promise: promise)
                 return
             case .chunked:
+                out = context.channel.allocator.buffer(capacity: bytes.readableBytes + 32)
                 HTTP1Serializer.writeChunk(bytes, into: &out)
             }
         case .end(let trailers):
@@ -69,6 +73,7 @@ final class HTTP1ClientConnection: ChannelDuplexHandler {
                 promise?.succeed()
                 return
             }
+            out = context.channel.allocator.buffer(capacity: 256)
             HTTP1Serializer.writeLastChunk(trailers: trailers, into: &out)
         }
         context.write(wrapOutboundOut(out), promise: promise)

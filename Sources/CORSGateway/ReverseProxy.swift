@@ -76,6 +76,8 @@ package struct ReverseProxy: Sendable {
     private func upstreamRequest(for request: Request, context: GatewayContext) -> (HTTPRequest, hasBody: Bool) {
         let original = request.headers
         var fields = HopByHop.removed(from: original)
+        // Room for the forwarding fields, so that appending them does not grow the list one reallocation at a time.
+        fields.reserveCapacity(fields.count + 4)
         fields[.contentLength] = nil
         var hasBody = false
         if original[values: .transferEncoding].isEmpty == false {

@@ -97,7 +97,7 @@ package struct HTTP1Parser: Sendable {
             }
             let head = try parseHead(buffer.readableBytesView, lines: section.lines)
             buffer.moveReaderIndex(forwardBy: length)
-            section = SectionScanner()
+            section.reset()
             bodyBytes = 0
             switch head.framing {
             case .empty:
@@ -145,7 +145,7 @@ package struct HTTP1Parser: Sendable {
             else { return nil }
             let trailers = try parseFields(buffer.readableBytesView, lines: section.lines[...])
             buffer.moveReaderIndex(forwardBy: length)
-            section = SectionScanner()
+            section.reset()
             state = .head
             return .end(trailers.isEmpty ? nil : trailers)
         }
@@ -356,6 +356,13 @@ private struct SectionScanner: Sendable {
     var offset = 0
     var lineStart = 0
     var lines: [Range<Int>] = []
+
+    /// Ready for the next section, keeping the lines' storage (a connection's heads then allocate none for it).
+    mutating func reset() {
+        offset = 0
+        lineStart = 0
+        lines.removeAll(keepingCapacity: true)
+    }
 
     /// The section's length, line endings and the final empty line included, once it has all arrived.
     mutating func scan(

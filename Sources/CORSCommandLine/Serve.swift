@@ -235,7 +235,7 @@ extension Serve {
     func makeLogger(_ label: String) -> Logger {
         var logger =
             switch logFormat {
-            case .text: Logger(label: label)
+            case .text: Logger(label: label) { TextLogHandler(label: $0) }
             case .json: Logger(label: label) { JSONLogHandler(label: $0) }
             }
         logger.logLevel = logLevel.level

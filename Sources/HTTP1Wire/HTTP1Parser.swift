@@ -209,13 +209,12 @@ package struct HTTP1Parser: Sendable {
     private static func parseRequestLine(
         _ line: ByteBufferView
     ) throws(HTTP1Error) -> (HTTPRequest.Method, String, Int) {
-        let parts = line.split(separator: Byte.space, maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .invalidStartLine }
-        let minor = try parseVersion(parts[2])
-        guard parts[0].allSatisfy(Byte.isToken), !parts[0].isEmpty,
-            let method = HTTPRequest.Method(String(decoding: parts[0], as: UTF8.self))
+        guard let parts = splitAtSpaces(line), let version = parts.rest else { throw .invalidStartLine }
+        let minor = try parseVersion(version)
+        guard parts.first.allSatisfy(Byte.isToken), !parts.first.isEmpty,
+            let method = HTTPRequest.Method(String(decoding: parts.first, as: UTF8.self))
         else { throw .invalidMethod }
-        let target = parts[1]
+        let target = parts.second
         guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != Byte.hash }) else {
             throw .invalidTarget
         }
@@ -231,34 +230,51 @@ package struct HTTP1Parser: Sendable {
     /// `HTTP-version SP status-code SP [reason-phrase]`; the space before an empty reason may be missing, as some
     /// servers send it.
     private static func parseStatusLine(_ line: ByteBufferView) throws(HTTP1Error) -> (Int, String, Int) {
-        let parts = line.split(separator: Byte.space, maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2 else { throw .invalidStartLine }
-        let minor = try parseVersion(parts[0])
-        let code = parts[1]
+        guard let parts = splitAtSpaces(line) else { throw .invalidStartLine }
+        let minor = try parseVersion(parts.first)
+        let code = parts.second
         guard code.count == 3, code.allSatisfy(Byte.isDigit), code.first! >= UInt8(ascii: "1") else {
             throw .invalidStartLine
         }
         let status = code.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        let reason = parts.count == 3 ? parts[2] : line[line.endIndex...]
+        let reason = parts.rest ?? line[line.endIndex...]
         guard reason.allSatisfy(Byte.isFieldValue) else { throw .invalidStartLine }
         return (status, String(decoding: reason, as: UTF8.self), minor)
     }
 
-    private static func parseVersion(_ bytes: ByteBufferView.SubSequence) throws(HTTP1Error) -> Int {
-        let version = Array(bytes)
-        guard version.count == 8, version.starts(with: Array("HTTP/".utf8)), Byte.isDigit(version[5]),
-            version[6] == UInt8(ascii: "."), Byte.isDigit(version[7])
+    /// The line cut at its first two spaces: what comes before the first, between the two, and after the second
+    /// (`nil` when there is one space only), as `split(separator:maxSplits: 2, omittingEmptySubsequences: false)`
+    /// would cut it, without building an array; `nil` without a space.
+    private static func splitAtSpaces(
+        _ line: ByteBufferView
+    ) -> (first: ByteBufferView, second: ByteBufferView, rest: ByteBufferView?)? {
+        guard let firstSpace = line.firstIndex(of: Byte.space) else { return nil }
+        let afterFirst = line.index(after: firstSpace)
+        guard let secondSpace = line[afterFirst...].firstIndex(of: Byte.space) else {
+            return (line[..<firstSpace], line[afterFirst...], nil)
+        }
+        return (line[..<firstSpace], line[afterFirst..<secondSpace], line[line.index(after: secondSpace)...])
+    }
+
+    private static func parseVersion(_ version: ByteBufferView) throws(HTTP1Error) -> Int {
+        guard version.count == 8 else { throw .invalidStartLine }
+        func byte(_ offset: Int) -> UInt8 { version[version.index(version.startIndex, offsetBy: offset)] }
+        guard version.prefix(5).elementsEqual("HTTP/".utf8), Byte.isDigit(byte(5)), byte(6) == UInt8(ascii: "."),
+            Byte.isDigit(byte(7))
         else { throw .invalidStartLine }
-        guard version[5] == UInt8(ascii: "1"), version[7] <= UInt8(ascii: "1") else { throw .unsupportedVersion }
-        return Int(version[7] - UInt8(ascii: "0"))
+        guard byte(5) == UInt8(ascii: "1"), byte(7) <= UInt8(ascii: "1") else { throw .unsupportedVersion }
+        return Int(byte(7) - UInt8(ascii: "0"))
     }
 
     /// RFC 9112 §3.2: exactly one `Host` in HTTP/1.1, and a valid one.
     private static func checkHost(_ fields: HTTPFields, minorVersion: Int) throws(HTTP1Error) {
-        let hosts = fields[values: HTTP1Authority.host]
-        if hosts.count > 1 { throw .multipleHosts }
-        if hosts.isEmpty, minorVersion == 1 { throw .missingHost }
-        if let host = hosts.first, !HTTP1Authority.isValid(host.utf8) { throw .invalidHost }
+        var host: HTTPField?
+        for field in fields where field.name == HTTP1Authority.host {
+            if host != nil { throw .multipleHosts }
+            host = field
+        }
+        if host == nil, minorVersion == 1 { throw .missingHost }
+        if let host, !host.withUnsafeBytesOfValue({ HTTP1Authority.isValid($0) }) { throw .invalidHost }
     }
 
     // MARK: Framing

@@ -80,8 +80,8 @@ enum HopByHop {
 
     /// `fields` without hop-by-hop fields, and without the fields `Connection` names.
     static func removed(from fields: HTTPFields) -> HTTPFields {
-        // The names `Connection` lists beyond the fixed ones: usually none (`keep-alive`, `close`), and then nothing
-        // is built for them.
+        // The names `Connection` lists beyond the fixed ones; usually none, or `close`, so the set stays empty or
+        // small.
         var listed: Set<String> = []
         for field in fields where field.name == .connection {
             for token in field.value.split(separator: ",") {

@@ -2,11 +2,12 @@
 # Requests per second of the same hello-world app with no CORS middleware, the framework's built-in one, and
 # swift-cors's CORSPolicyMiddleware, for Hummingbird and Vapor, measured with wrk on loopback in one run. The server
 # is pinned to CPU 0 and wrk to CPU 1 (taskset) so that they do not take turns on one core; the three variants
-# alternate within each round, and every round's ratio to "none" is printed, then the median per variant.
+# alternate within each round, and every round's ratio to "none" is printed, then the median per variant. Then the
+# work per request is counted for each variant (mallocs, retains, releases, context switches; see below).
 #
 #   scripts/bench-http.sh [SECONDS] [ROUNDS]     each run lasts SECONDS (default 5), ROUNDS rounds (default 3)
 #
-# Needs wrk (apt-get install wrk) and two CPUs.
+# Needs wrk (apt-get install wrk) and two CPUs; the counts need root and perf (apt-get install linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"

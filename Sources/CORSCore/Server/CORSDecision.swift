@@ -127,8 +127,9 @@ public struct CORSDecision: Sendable {
         if fields.contains(where: { Self.isCORSResponseField($0.name) }) {
             fields = HTTPFields(fields.filter { !Self.isCORSResponseField($0.name) })
         }
-        // Room for every field added, so that the list grows once (the fields usually come shared, from a handler).
-        fields.reserveCapacity(fields.count + answer.count)
+        // Room for every field added, so that the list grows once (the fields usually come shared, from a handler);
+        // a refusal adds at most `Vary`, and leaves a response that already lists it uncopied.
+        if !corsFields.isEmpty { fields.reserveCapacity(fields.count + answer.count) }
         fields.append(contentsOf: corsFields)
         vary.append(to: &fields)
     }

@@ -71,14 +71,6 @@ final class ByteTable<Value: Sendable>: Sendable {
         }
     }
 
-    /// The value stored under the UTF-8 bytes of `key` in `scope`.
-    func value(scope: Int = 0, _ key: some StringProtocol) -> Value? {
-        if let found = key.utf8.withContiguousStorageIfAvailable({ value(scope: scope, UnsafeRawBufferPointer($0)) }) {
-            return found
-        }
-        return Array(key.utf8).withUnsafeBytes { value(scope: scope, $0) }
-    }
-
     /// A word-at-a-time multiplicative hash: one multiplication per word, then SplitMix64's finalizer; the last word
     /// overlaps the one before when the length is not a multiple of 8.
     private static func hash(scope: Int, _ bytes: UnsafeRawBufferPointer) -> Int {

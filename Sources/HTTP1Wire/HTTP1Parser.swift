@@ -373,11 +373,13 @@ private struct SectionScanner: Sendable {
     var lineStart = 0
     var lines: [Range<Int>] = []
 
-    /// Ready for the next section, keeping the lines' storage (a connection's heads then allocate none for it).
+    /// Ready for the next section, as a new scanner, but keeping the lines' storage (a connection's heads then
+    /// allocate none for it).
     mutating func reset() {
-        offset = 0
-        lineStart = 0
+        var lines = self.lines
+        self = SectionScanner()
         lines.removeAll(keepingCapacity: true)
+        self.lines = lines
     }
 
     /// The section's length, line endings and the final empty line included, once it has all arrived.

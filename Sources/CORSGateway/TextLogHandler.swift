@@ -8,7 +8,12 @@ package struct TextLogHandler: LogHandler {
     private var stream: StreamLogHandler
 
     package init(label: String) {
-        stream = StreamLogHandler.standardError(label: label)
+        self.init(stream: StreamLogHandler.standardError(label: label))
+    }
+
+    /// Writes through `stream`, whose own metadata stays empty.
+    package init(stream: StreamLogHandler) {
+        self.stream = stream
     }
 
     package var logLevel: Logger.Level {

@@ -64,13 +64,10 @@ if [[ $(id -u) != 0 ]] || ! command -v perf > /dev/null; then
     echo "(work per request not counted: needs root and perf, apt-get install linux-perf)"
     exit 0
 fi
-runtime=$(ldd "$server" | awk '/libswiftCore\.so/ { print $3 }')
-libc=$(ldd "$server" | awk '/\/libc\.so/ { print $3 }')
-removeProbes() { perf probe -q -d 'probe_libswiftCore:*' -d 'probe_libc:*' 2> /dev/null || true; }
-removeProbes
-trap 'removeProbes; rm -f "$results"' EXIT
-perf probe -q -x "$runtime" -a swift_retain -a swift_release 2> /dev/null
-perf probe -q -x "$libc" -a malloc 2> /dev/null
+source scripts/lib-uprobes.sh
+trap 'removeUprobes; rm -f "$results"' EXIT
+uprobes "$server" libc.so malloc
+uprobes "$server" libswiftCore.so swift_retain swift_release
 echo "work per request (calls per request over a 2 s run)"
 printf '%-12s %-8s %9s %9s %9s %9s\n' framework cors malloc retain release switches
 for framework in hummingbird vapor; do
@@ -78,8 +75,7 @@ for framework in hummingbird vapor; do
         start "$framework" "$middleware"
         run 1s > /dev/null
         counts=$(mktemp)
-        perf stat -x, -e probe_libc:malloc,probe_libswiftCore:swift_retain,probe_libswiftCore:swift_release \
-            -e context-switches -p "$pid" -o "$counts" &
+        perf stat -x, -e "$uprobeEvents" -e context-switches -p "$pid" -o "$counts" &
         perfPid=$!
         requests=$(run 2s | awk '/requests in/ { print $1 }')
         kill -INT "$perfPid"

@@ -17,17 +17,12 @@ if [[ $(id -u) != 0 ]] || ! command -v perf > /dev/null; then
 fi
 swift build --package-path Benchmarks -c release --build-path .build-bench --product cors-peer-bench > /dev/null
 bench=.build-bench/release/cors-peer-bench
-runtime=$(ldd "$bench" | awk '/libswiftCore\.so/ { print $3 }')
-functions=(swift_retain swift_release swift_retain_n swift_release_n)
-removeProbes() { perf probe -q -d "probe_libswiftCore:*" 2> /dev/null || true; }
-removeProbes
-trap removeProbes EXIT
-for function in "${functions[@]}"; do perf probe -q -x "$runtime" -a "$function" 2> /dev/null; done
-events=$(printf 'probe_libswiftCore:%s,' "${functions[@]}")
-events=${events%,}
+source scripts/lib-uprobes.sh
+trap removeUprobes EXIT
+uprobes "$bench" libswiftCore.so swift_retain swift_release swift_retain_n swift_release_n
 
-# The counts of a run: one line per event, in the order of `functions`.
-counts() { perf stat -x, -e "$events" "$bench" "$1" "$2" 2>&1 > /dev/null | cut -d, -f1; }
+# The counts of a run: one line per event, in the order of the events.
+counts() { perf stat -x, -e "$uprobeEvents" "$bench" "$1" "$2" 2>&1 > /dev/null | cut -d, -f1; }
 cases=$("$bench" 1 | awk '{ print $1 }')
 prefixes=("${@:-}")
 n=20000

@@ -178,7 +178,7 @@ package struct Serve: AsyncParsableCommand {
         let upstream = self.upstream
         let policy = self.policy
         let json = self.json
-        let app = Gateway.application(
+        let app = try Gateway.application(
             host: host, port: port, state: state, proxy: proxy, limits: limits, services: services, logger: logger,
             corsLogger: corsLogger, metrics: metrics,
             accessLog: accessLog ? AccessLog(logger: makeLogger("cors.access")) : nil, tls: tls

@@ -126,7 +126,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func parse(_ context: ChannelHandlerContext) {
-        while !failed, !isPaused {
+        while !failed, !lingering, !isPaused {
             let event: HTTP1Parser.Event?
             do {
                 event = try parser.next(&buffer)

@@ -18,22 +18,13 @@ package struct PolicyFileMiddleware<Context: RequestContext>: RouterMiddleware {
     package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        try await handle(request, context: context, observeCORS: { _ in }, observeProtection: { _ in }, next: next)
-    }
-
-    /// `handle`, giving the decisions to the observers as they are made (the protection's only when it runs).
-    package func handle(
-        _ request: Request, context: Context, observeCORS: (CORSDecision) -> Void,
-        observeProtection: (ProtectionDecision) -> Void, next: (Request, Context) async throws -> Response
-    ) async throws -> Response {
         let file = state.file
         return try await CORSPolicyMiddleware.respond(
-            to: request, context: context, policy: file.policy, logger: logger, logLevel: .debug, observe: observeCORS
+            to: request, context: context, policy: file.policy, logger: logger, logLevel: .debug
         ) { request, context in
             guard let protection = file.crossOriginProtection else { return try await next(request, context) }
             return try await CrossOriginProtectionMiddleware.respond(
-                to: request, context: context, protection: protection, logger: logger, logLevel: .debug,
-                observe: observeProtection, next: next)
+                to: request, context: context, protection: protection, logger: logger, logLevel: .debug, next: next)
         }
     }
 }

@@ -45,47 +45,33 @@ package struct UpstreamTarget: Sendable, Hashable {
     }
 }
 
-/// One connection to the upstream. Its reads and writes are used by one exchange at a time (the pool lends it out
-/// whole); a second concurrent read is refused with an error.
+/// One connection to the upstream, lent by the pool to one exchange at a time, on its own event loop.
 final class UpstreamConnection: @unchecked Sendable {
     let channel: any Channel
-    let outbound: NIOAsyncChannelOutboundWriter<HTTPRequestPart>
-    private var inbound: NIOAsyncChannelInboundStream<HTTP1Parser.Event>.AsyncIterator
-    private let busy = Atomic<Bool>(false)
+    /// The handler that gives the connection's events to the exchange that holds it; used on the channel's loop.
+    let relay: UpstreamRelay
     /// Whether the connection has carried an exchange before: a reused connection may have been closed by the
     /// upstream just as the request was sent, which makes a retry safe for requests without a body.
-    let reused = Atomic<Bool>(false)
+    var reused: Bool { reuses.load(ordering: .relaxed) }
+    let reuses = Atomic<Bool>(false)
 
-    private init(
-        channel: any Channel, inbound: NIOAsyncChannelInboundStream<HTTP1Parser.Event>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<HTTPRequestPart>
-    ) {
+    private init(channel: any Channel, relay: UpstreamRelay) {
         self.channel = channel
-        self.inbound = inbound
-        self.outbound = outbound
-    }
-
-    /// The next response event; `nil` when the upstream closed between messages.
-    func next() async throws -> HTTP1Parser.Event? {
-        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            throw InboundReader.ConcurrentRead()
-        }
-        defer { busy.store(false, ordering: .releasing) }
-        return try await inbound.next()
+        self.relay = relay
     }
 
     func close() {
         channel.close(promise: nil)
     }
 
-    /// Opens a connection (with TLS for `https`), within ``GatewayLimits/upstreamConnectTimeout``.
+    /// Opens a connection on `eventLoop` (with TLS for `https`), within ``GatewayLimits/upstreamConnectTimeout``.
     static func connect(
-        to target: UpstreamTarget, tls: NIOSSLContext?, limits: GatewayLimits, group: any EventLoopGroup
-    ) async throws -> UpstreamConnection {
-        let asyncChannel = try await ClientBootstrap(group: group)
+        to target: UpstreamTarget, tls: NIOSSLContext?, limits: GatewayLimits, on eventLoop: any EventLoop
+    ) -> EventLoopFuture<UpstreamConnection> {
+        ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(limits.upstreamConnectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: target.host, port: target.port) { channel in
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         let name =
@@ -94,21 +80,78 @@ final class UpstreamConnection: @unchecked Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
-                    try channel.pipeline.syncOperations.addHandler(HTTP1ClientConnection(limits: limits))
-                    return try NIOAsyncChannel<HTTP1Parser.Event, HTTPRequestPart>(
-                        wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandlers(
+                        HTTP1ClientConnection(limits: limits), UpstreamRelay())
                 }
             }
-        // The channel lives in a task of its own, scoped by executeThenClose, until it closes; exchanges borrow it.
-        return await withCheckedContinuation { continuation in
-            Task {
-                try? await asyncChannel.executeThenClose { inbound, outbound in
-                    continuation.resume(
-                        returning: UpstreamConnection(
-                            channel: asyncChannel.channel, inbound: inbound.makeAsyncIterator(), outbound: outbound))
-                    try await asyncChannel.channel.closeFuture.get()
-                }
+            .connect(host: target.host, port: target.port)
+            .flatMapThrowing { channel in
+                UpstreamConnection(
+                    channel: channel, relay: try channel.pipeline.syncOperations.handler(type: UpstreamRelay.self))
             }
+    }
+}
+
+/// The last handler of an upstream connection: it gives response events to the exchange holding the connection,
+/// and holds reads back while that exchange's client is not taking the response.
+final class UpstreamRelay: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = HTTP1Parser.Event
+    typealias OutboundIn = HTTPRequestPart
+    typealias OutboundOut = HTTPRequestPart
+
+    /// The exchange holding the connection; `nil` while it is idle in the pool.
+    var exchange: ProxyExchange?
+    private var paused = false
+    private var readHeld = false
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        exchange?.upstreamRead(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.upstreamReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        exchange?.upstreamFailed(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange?.upstreamFailed(UpstreamClosed())
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        exchange?.upstreamWritabilityChanged()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if paused {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func pauseReading() {
+        paused = true
+    }
+
+    func resumeReading() {
+        paused = false
+        if readHeld, let context {
+            readHeld = false
+            context.read()
         }
     }
 }

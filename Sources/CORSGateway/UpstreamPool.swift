@@ -5,17 +5,21 @@ import Synchronization
 /// The connections to the upstream: reused while they stay open, at most ``GatewayLimits/upstreamConnections``
 /// at once, with at most ``GatewayLimits/upstreamQueue`` requests waiting for one, each for no longer than its
 /// deadline. Every way out of a limit is an ``UpstreamFailure`` the gateway answers with a status and a reason.
+///
+/// A connection serves exchanges on its own event loop only, so that an exchange and its connection never hop
+/// between threads: an idle connection on another loop is closed to make room rather than lent across.
 final class UpstreamPool: Sendable {
     private enum Grant {
         case connection(UpstreamConnection)
         /// A slot was freed: open a new connection.
         case connect
-        case timedOut
     }
 
     private struct Waiter {
         let id: Int
-        let continuation: CheckedContinuation<Grant, Never>
+        let eventLoop: any EventLoop
+        let promise: EventLoopPromise<Grant>
+        let timeout: Scheduled<Void>
     }
 
     private struct State {
@@ -28,54 +32,68 @@ final class UpstreamPool: Sendable {
 
     let target: UpstreamTarget
     private let limits: GatewayLimits
-    private let group: any EventLoopGroup
     private let tls: NIOSSLContext?
     private let state = Mutex(State())
 
-    init(target: UpstreamTarget, limits: GatewayLimits, group: any EventLoopGroup) throws {
+    init(target: UpstreamTarget, limits: GatewayLimits) throws {
         self.target = target
         self.limits = limits
-        self.group = group
         tls = target.isTLS ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
     }
 
-    /// A connection for one exchange: an idle one, a new one, or the next one freed before `deadline`.
-    func acquire(deadline: ContinuousClock.Instant) async throws(UpstreamFailure) -> UpstreamConnection {
+    /// A connection on `eventLoop` for one exchange: an idle one, a new one, or the next one freed before
+    /// `deadline`. The future completes on `eventLoop`.
+    func acquire(on eventLoop: any EventLoop, deadline: NIODeadline) -> EventLoopFuture<UpstreamConnection> {
         enum Decision {
             case use(UpstreamConnection)
-            case connect
-            case wait
+            case connect(replacing: UpstreamConnection?)
+            case wait(EventLoopFuture<Grant>)
             case refuse(UpstreamFailure)
         }
         let decision = state.withLock { state -> Decision in
             if state.shutDown { return .refuse(.shuttingDown) }
-            while let connection = state.idle.popLast() {
-                if connection.channel.isActive { return .use(connection) }
+            state.idle.removeAll { connection in
+                if connection.channel.isActive { return false }
                 state.open -= 1
+                return true
+            }
+            if let index = state.idle.lastIndex(where: { $0.channel.eventLoop === eventLoop }) {
+                return .use(state.idle.remove(at: index))
             }
             if state.open < limits.upstreamConnections {
                 state.open += 1
-                return .connect
+                return .connect(replacing: nil)
             }
-            return state.waiters.count < limits.upstreamQueue ? .wait : .refuse(.queueFull)
+            if let other = state.idle.popLast() { return .connect(replacing: other) }
+            guard state.waiters.count < limits.upstreamQueue else { return .refuse(.queueFull) }
+            let id = state.nextID
+            state.nextID += 1
+            let promise = eventLoop.makePromise(of: Grant.self)
+            let timeout = eventLoop.scheduleTask(deadline: deadline) { [weak self] in
+                guard let self else { return }
+                self.timeOut(id)
+            }
+            state.waiters.append(Waiter(id: id, eventLoop: eventLoop, promise: promise, timeout: timeout))
+            return .wait(promise.futureResult)
         }
         switch decision {
         case .use(let connection):
-            connection.reused.store(true, ordering: .relaxed)
-            return connection
-        case .connect:
-            return try await connect()
+            connection.reuses.store(true, ordering: .relaxed)
+            return eventLoop.makeSucceededFuture(connection)
+        case .connect(let replaced):
+            replaced?.close()
+            return connect(on: eventLoop)
         case .refuse(let failure):
-            throw failure
-        case .wait:
-            switch await wait(until: deadline) {
-            case .connection(let connection):
-                connection.reused.store(true, ordering: .relaxed)
-                return connection
-            case .connect:
-                return try await connect()
-            case .timedOut:
-                throw .noConnectionInTime
+            return eventLoop.makeFailedFuture(failure)
+        case .wait(let granted):
+            return granted.flatMap { grant in
+                switch grant {
+                case .connection(let connection):
+                    connection.reuses.store(true, ordering: .relaxed)
+                    return eventLoop.makeSucceededFuture(connection)
+                case .connect:
+                    return self.connect(on: eventLoop)
+                }
             }
         }
     }
@@ -83,22 +101,30 @@ final class UpstreamPool: Sendable {
     /// Gives a connection back after an exchange: kept for the next one when `reusable`, closed otherwise.
     func release(_ connection: UpstreamConnection, reusable: Bool) {
         let keep = reusable && connection.channel.isActive
-        if !keep { connection.close() }
-        let (waiter, grant): (Waiter?, Grant) = state.withLock { state in
+        let (waiter, grant): (Waiter?, Grant?) = state.withLock { state in
             if keep, !state.shutDown {
-                if state.waiters.isEmpty {
-                    state.idle.append(connection)
-                    return (nil, .connect)
+                if let index = state.waiters.firstIndex(where: { $0.eventLoop === connection.channel.eventLoop }) {
+                    return (state.waiters.remove(at: index), .connection(connection))
                 }
-                return (state.waiters.removeFirst(), .connection(connection))
+                guard !state.waiters.isEmpty else {
+                    state.idle.append(connection)
+                    return (nil, .connection(connection))
+                }
+                // The next waiter is on another loop: the connection makes room for one there.
+                return (state.waiters.removeFirst(), .connect)
             }
-            if keep { connection.close() }
-            state.open -= 1
-            guard !state.waiters.isEmpty else { return (nil, .connect) }
-            state.open += 1
+            guard !state.waiters.isEmpty else {
+                state.open -= 1
+                return (nil, nil)
+            }
             return (state.waiters.removeFirst(), .connect)
         }
-        waiter?.continuation.resume(returning: grant)
+        // Kept (lent on or idle) only when granted as a connection.
+        if case .connection = grant {} else { connection.close() }
+        if let waiter, let grant {
+            waiter.timeout.cancel()
+            waiter.promise.succeed(grant)
+        }
     }
 
     /// Closes the idle connections and refuses new exchanges; exchanges in flight finish.
@@ -113,65 +139,55 @@ final class UpstreamPool: Sendable {
             return (state.idle, state.waiters)
         }
         idle.forEach { $0.close() }
-        waiters.forEach { $0.continuation.resume(returning: .timedOut) }
+        for waiter in waiters {
+            waiter.timeout.cancel()
+            waiter.promise.fail(UpstreamFailure.shuttingDown)
+        }
     }
 
-    private func connect() async throws(UpstreamFailure) -> UpstreamConnection {
-        do {
-            let connection = try await UpstreamConnection.connect(to: target, tls: tls, limits: limits, group: group)
+    private func connect(on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
+        UpstreamConnection.connect(to: target, tls: tls, limits: limits, on: eventLoop).map { connection in
             connection.channel.closeFuture.whenComplete { [weak self] _ in self?.forget(connection) }
             return connection
-        } catch {
+        }.flatMapErrorThrowing { error in
             // The slot is free again: hand it to a waiter, which will try to connect in its turn.
-            let waiter: Waiter? = state.withLock { state in
-                guard !state.waiters.isEmpty else {
-                    state.open -= 1
-                    return nil
-                }
-                return state.waiters.removeFirst()
-            }
-            waiter?.continuation.resume(returning: .connect)
-            if error is ChannelError, case .connectTimeout = error as! ChannelError { throw .connectTimeout }
-            throw .unreachable(String(describing: error))
-        }
+            self.freeSlot()
+            if let error = error as? ChannelError, case .connectTimeout = error { throw UpstreamFailure.connectTimeout }
+            throw UpstreamFailure.unreachable(String(describing: error))
+        }.hop(to: eventLoop)
     }
 
     /// An idle connection that closed (the upstream closed it, or its idle time ran out) leaves the pool.
     private func forget(_ connection: UpstreamConnection) {
-        let waiter: Waiter? = state.withLock { state in
-            guard let index = state.idle.firstIndex(where: { $0 === connection }) else { return nil }
+        let idle = state.withLock { state in
+            guard let index = state.idle.firstIndex(where: { $0 === connection }) else { return false }
             state.idle.remove(at: index)
+            return true
+        }
+        if idle { freeSlot() }
+    }
+
+    /// A connection slot is free: the first waiter opens a connection in it, or the count goes down.
+    private func freeSlot() {
+        let waiter: Waiter? = state.withLock { state in
             guard !state.waiters.isEmpty else {
                 state.open -= 1
                 return nil
             }
             return state.waiters.removeFirst()
         }
-        waiter?.continuation.resume(returning: .connect)
+        if let waiter {
+            waiter.timeout.cancel()
+            waiter.promise.succeed(.connect)
+        }
     }
 
-    private func wait(until deadline: ContinuousClock.Instant) async -> Grant {
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
+    private func timeOut(_ id: Int) {
+        let waiter: Waiter? = state.withLock { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
         }
-        let timer = Task {
-            try? await Task.sleep(until: deadline)
-            let waiter: Waiter? = state.withLock { state in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(returning: .timedOut)
-        }
-        defer { timer.cancel() }
-        return await withCheckedContinuation { continuation in
-            let queued = state.withLock { state in
-                guard !state.shutDown else { return false }
-                state.waiters.append(Waiter(id: id, continuation: continuation))
-                return true
-            }
-            if !queued { continuation.resume(returning: .timedOut) }
-        }
+        waiter?.promise.fail(UpstreamFailure.noConnectionInTime)
     }
 }
 

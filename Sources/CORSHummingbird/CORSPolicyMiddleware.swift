@@ -54,11 +54,10 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
             logLevel: logLevel, next: next)
     }
 
-    /// The middleware's work for one request under `policy`, for shells that hold the policy themselves; `observe` is
-    /// given the decision (for a shell's metrics and access log).
+    /// The middleware's work for one request under `policy`, for shells that hold the policy themselves.
     package static func respond(
         to request: Request, context: Context, policy: CORSPolicy, originSource: (any OriginSource)? = nil,
-        logger: Logger?, logLevel: Logger.Level, observe: (CORSDecision) -> Void = { _ in },
+        logger: Logger?, logLevel: Logger.Level,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let decision: CORSDecision
@@ -69,7 +68,6 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         } else {
             decision = policy.evaluate(request.head)
         }
-        observe(decision)
         if let logger, let message = decision.logMessage(for: request.head) {
             logger.log(level: logLevel, "\(message)")
         }

@@ -33,15 +33,13 @@ public struct CrossOriginProtectionMiddleware<Context: RequestContext>: RouterMi
             to: request, context: context, protection: protection, logger: logger, logLevel: logLevel, next: next)
     }
 
-    /// The middleware's work for one request under `protection`, for shells that hold it themselves; `observe` is
-    /// given the decision (for a shell's metrics and access log).
+    /// The middleware's work for one request under `protection`, for shells that hold it themselves.
     package static func respond(
         to request: Request, context: Context, protection: CrossOriginProtection, logger: Logger?,
-        logLevel: Logger.Level, observe: (ProtectionDecision) -> Void = { _ in },
+        logLevel: Logger.Level,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let decision = protection.evaluate(request.head)
-        observe(decision)
         if let logger, let message = decision.logMessage(for: request.head) {
             logger.log(level: logLevel, "\(message)")
         }

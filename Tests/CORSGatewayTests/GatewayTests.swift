@@ -33,7 +33,7 @@ func withGateway(
         try ReverseProxy(upstream: $0, forwarding: forwarding, limits: limits, logger: logger)
     }
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let application = Gateway.application(
+    let application = try Gateway.application(
         host: "127.0.0.1", port: 0, state: policy, proxy: proxy, limits: limits, services: services, logger: logger,
         corsLogger: logger
     ) { channel in

@@ -104,14 +104,18 @@ final class GatewayHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        done = true
-        if let current {
-            if case .proxy(let exchange) = current.work { exchange.clientGone() }
-            // nginx's code for a request whose client left before the answer.
-            completed(status: current.status == 0 ? 499 : current.status)
-        }
+        clientLeft()
         waiting.removeAll()
         context.fireChannelInactive()
+    }
+
+    /// The client is gone before its answer was complete: the exchange stops, its upstream connection is closed.
+    private func clientLeft() {
+        done = true
+        guard let current else { return }
+        if case .proxy(let exchange) = current.work { exchange.clientGone() }
+        // nginx's code for a request whose client left before the whole answer.
+        completed(status: 499)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -126,6 +130,11 @@ final class GatewayHandler: ChannelDuplexHandler {
         guard !done else { return }
         if let current, !current.requestEnded {
             proceed(with: input)
+        } else if case .inputClosed = input, current != nil, waiting.isEmpty {
+            // The client closed its side while its answer is pending: it left, as nginx and Go's server read it
+            // (half-closing to wait for an answer is allowed by HTTP/1.1 but lets a client pile up work for free).
+            clientLeft()
+            context?.close(promise: nil)
         } else if current != nil || !waiting.isEmpty {
             waiting.append(input)
         } else {

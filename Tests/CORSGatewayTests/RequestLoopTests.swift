@@ -1,0 +1,73 @@
+import CORSGateway
+import CORSTestSupport
+import Synchronization
+import Testing
+
+/// The request loop on one connection: when the gateway's own answers are written, and what a client that leaves
+/// gives back.
+@Suite("cors serve: one connection's requests")
+struct RequestLoopTests {
+    /// A preflight is answered from its head, but only once the request has been read to its end: answered
+    /// earlier, the connection would have to close (RFC 9112 §9.6) and the request pipelined behind it would be
+    /// lost.
+    @Test func answersFromTheHeadKeepTheConnection() async throws {
+        let upstream = try await rawUpstream { _, _ in }
+        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: quickLimits()) { base in
+            let client = try await RawSocket.connect(base)
+            try await client.send(
+                "OPTIONS /a HTTP/1.1\r\nHost: gateway.test\r\nOrigin: https://app.example.com\r\n"
+                    + "Access-Control-Request-Method: GET\r\n\r\n"
+                    + "GET /alive HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
+            #expect(await client.waitFor("\r\n\r\nalive"), "\(client.text)")
+            let preflight = client.text.split(separator: "\r\n\r\n")[0]
+            #expect(preflight.hasPrefix("HTTP/1.1 204 "))
+            #expect(preflight.contains("Access-Control-Allow-Origin: https://app.example.com"))
+            #expect(!preflight.contains("Connection: close"))
+        }
+        try await upstream.shutdown()
+    }
+
+    /// A request refused from its head while its body is still to come is answered at once; the connection then
+    /// closes with the body unread, and nothing pipelined behind it is read.
+    @Test func answeredBeforeItsBodyTheConnectionCloses() async throws {
+        let upstream = try await rawUpstream { _, _ in }
+        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: quickLimits()) { base in
+            let client = try await RawSocket.connect(base)
+            try await client.send(
+                "POST /../x HTTP/1.1\r\nHost: gateway.test\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /alive HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
+            #expect(await client.waitForClose())
+            #expect(client.text.hasPrefix("HTTP/1.1 400 ") && client.text.contains("ambiguous-path"))
+            #expect(client.text.contains("Connection: close\r\n"))
+            #expect(!client.text.contains("alive"), "the pipelined request was not read")
+            try await expectServes(base)
+        }
+        try await upstream.shutdown()
+    }
+
+    /// A client that leaves while its request waits for the upstream gives the upstream connection back at once
+    /// (closed: the upstream got a request whose answer nobody reads). With one connection allowed, the next
+    /// client is served long before the upstream timeout.
+    @Test func aClientThatLeavesFreesItsUpstreamConnection() async throws {
+        let hanging = Mutex(0)
+        let upstream = try await rawUpstream { socket, _ in
+            hanging.withLock { $0 += 1 }
+            _ = await socket.waitForClose(seconds: 20)
+        }
+        let limits = quickLimits {
+            $0.upstreamConnections = 1
+            $0.upstreamTimeout = .seconds(20)
+        }
+        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: limits) { base in
+            let leaving = try await RawSocket.connect(base)
+            try await leaving.send("GET /hang HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
+            for _ in 0..<500 where hanging.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(hanging.withLock { $0 } == 1)
+            leaving.close()
+            let start = ContinuousClock.now
+            try await expectServes(base)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+        try await upstream.shutdown()
+    }
+}

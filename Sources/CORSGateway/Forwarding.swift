@@ -1,3 +1,4 @@
+import HTTP1Wire
 package import HTTPTypes
 
 /// What the gateway tells the upstream about the client: `Forwarded` (RFC 7239) and the older `X-Forwarded-For`,
@@ -29,27 +30,40 @@ package struct Forwarding: Sendable, Hashable {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let names = [forwarded, xForwardedFor, xForwardedHost, xForwardedProto]
 
     /// Adds what the upstream should know to `headers`: the client's address (`nil` when unknown), the `Host` it
     /// asked for (valid `authority` syntax, checked by the parser) and the scheme.
     package func apply(to headers: inout HTTPFields, client: String?, host: String?, proto: String) {
         if !trustIncoming {
-            for name in [Self.forwarded, Self.xForwardedFor, Self.xForwardedHost, Self.xForwardedProto] {
-                headers[name] = nil
-            }
+            for name in Self.names { headers[name] = nil }
         }
         if fields == .forwarded || fields == .both {
-            var element = "for=" + Self.node(client)
-            if let host { element += ";host=" + Self.quoted(host) }
-            element += ";proto=" + proto
+            // Built in one string sized once: this runs on every request.
+            var element = "for="
+            element.reserveCapacity(64 + (host?.utf8.count ?? 0))
+            element += Self.node(client)
+            if let host {
+                element += ";host="
+                Self.appendQuoted(host, to: &element)
+            }
+            element += ";proto="
+            element += proto
             headers.append(HTTPField(name: Self.forwarded, value: element))
         }
         if fields == .xForwarded || fields == .both {
             let address = client ?? "unknown"
-            let prior = headers[values: Self.xForwardedFor].joined(separator: ", ")
-            headers[Self.xForwardedFor] = prior.isEmpty ? address : prior + ", " + address
-            if let host { headers[Self.xForwardedHost] = host }
-            headers[Self.xForwardedProto] = proto
+            if trustIncoming {
+                let prior = headers[values: Self.xForwardedFor].joined(separator: ", ")
+                headers[Self.xForwardedFor] = prior.isEmpty ? address : prior + ", " + address
+                if let host { headers[Self.xForwardedHost] = host }
+                headers[Self.xForwardedProto] = proto
+            } else {
+                // The client's own are gone (above): nothing to join or replace.
+                headers.append(HTTPField(name: Self.xForwardedFor, value: address))
+                if let host { headers.append(HTTPField(name: Self.xForwardedHost, value: host)) }
+                headers.append(HTTPField(name: Self.xForwardedProto, value: proto))
+            }
         }
     }
 
@@ -59,14 +73,14 @@ package struct Forwarding: Sendable, Hashable {
         return address.contains(":") ? "\"[\(address)]\"" : address
     }
 
-    /// RFC 7230 §3.2.6 `quoted-string`, with `\` and `"` escaped.
-    static func quoted(_ value: String) -> String {
-        var output = "\""
+    /// Appends `value` as an RFC 7230 §3.2.6 `quoted-string`, with `\` and `"` escaped.
+    static func appendQuoted(_ value: String, to output: inout String) {
+        output.append("\"")
         for character in value {
             if character == "\"" || character == "\\" { output.append("\\") }
             output.append(character)
         }
-        return output + "\""
+        output.append("\"")
     }
 }
 
@@ -80,18 +94,22 @@ enum HopByHop {
 
     /// `fields` without hop-by-hop fields, and without the fields `Connection` names.
     static func removed(from fields: HTTPFields) -> HTTPFields {
-        // The names `Connection` lists beyond the fixed ones; usually none, or `close`, so the set stays empty or
-        // small.
+        // The names `Connection` lists beyond the fixed ones: usually none, or `close` (kept as a flag, so that the
+        // common case builds nothing).
         var listed: Set<String> = []
-        for field in fields where field.name == .connection {
-            for token in field.value.split(separator: ",") {
-                let spaced = token.contains { $0 == " " || $0 == "\t" }
-                let name = (spaced ? String(token.filter { $0 != " " && $0 != "\t" }) : String(token)).lowercased()
+        var closeListed = false
+        fields.forEachListElement(.connection) { token in
+            if token.equalsLowercaseASCII("close") {
+                closeListed = true
+            } else if !token.isEmpty, !token.equalsLowercaseASCII("keep-alive") {
+                let name = token.lowercased()
                 if !names.contains(name) { listed.insert(name) }
             }
         }
         func isDropped(_ field: HTTPField) -> Bool {
-            names.contains(field.name.canonicalName) || (!listed.isEmpty && listed.contains(field.name.canonicalName))
+            let name = field.name.canonicalName
+            return names.contains(name) || (closeListed && name == "close")
+                || (!listed.isEmpty && listed.contains(name))
         }
         guard fields.contains(where: isDropped) else { return fields }
         var kept = fields

@@ -71,6 +71,8 @@ final class GatewayHandler: ChannelDuplexHandler {
     private var done = false
     private var readHeld = false
     private var uploadPaused = false
+    /// The client's address, for `Forwarded`: read once per connection.
+    private lazy var clientAddress = context?.channel.remoteAddress?.ipAddress
 
     init(services: GatewayServices) {
         self.services = services
@@ -176,7 +178,7 @@ final class GatewayHandler: ChannelDuplexHandler {
             }
             let exchange = ProxyExchange(
                 handler: self, proxy: proxy, request: forwarded, hasBody: hasBody,
-                client: context?.channel.remoteAddress?.ipAddress, metrics: services.metrics,
+                client: clientAddress, metrics: services.metrics,
                 eventLoop: context!.eventLoop)
             current = Current(request: request, admission: admission, hasBody: hasBody, work: .proxy(exchange))
             exchange.start()

@@ -48,14 +48,12 @@ final class HTTP1ClientConnection: ChannelDuplexHandler {
             inExchange = true
             parser.respondingToHEAD = request.method == .head
             out = context.channel.allocator.buffer(capacity: 1024)
-            var fields = HTTPFields()
-            fields.reserveCapacity(1 + request.headerFields.count)
-            fields.append(HTTPField(name: HTTP1Authority.host, value: request.authority ?? ""))
-            fields.append(contentsOf: request.headerFields)
+            let fields = request.headerFields
             framing =
                 fields[.contentLength] != nil ? .length : fields[.transferEncoding] != nil ? .chunked : .none
             HTTP1Serializer.writeRequestHead(
-                method: request.method, target: request.path ?? "/", fields: fields, into: &out)
+                method: request.method, target: request.path ?? "/", host: request.authority ?? "", fields: fields,
+                into: &out)
         case .body(let bytes):
             switch framing {
             case .none:
@@ -93,6 +91,7 @@ final class HTTP1ClientConnection: ChannelDuplexHandler {
                 if case .end = event { inExchange = false }
                 context.fireChannelRead(wrapInboundOut(event))
             }
+            if buffer.readableBytes == 0 { buffer = .drained }
         } catch {
             context.fireErrorCaught(error)
             context.close(promise: nil)

@@ -159,7 +159,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
                 context.fireChannelRead(wrapInboundOut(.end(trailers)))
             }
         }
-        if buffer.readableBytes == 0 { buffer.clear() }
+        if buffer.readableBytes == 0 { buffer = .drained }
     }
 
     /// A request that cannot be parsed. Within a body, the handler reading it sees the error; before a head, the
@@ -221,7 +221,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 256)
+        var buffer = context.channel.allocator.buffer(capacity: 1024)
         if response.status.kind == .informational {
             // 100 Continue (written when a handler starts reading a body that expects it): only before the final
             // response, and never to HTTP/1.0.
@@ -347,7 +347,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         guard !lingering else { return }
         lingering = true
         readingStopped = true
-        buffer.clear()
+        buffer = .drained
         context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         context.close(mode: .output, promise: nil)
         context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.lingerTimeout)) {
@@ -397,4 +397,10 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         readingStopped = true
         if exchanges.isEmpty { linger(context) }
     }
+}
+
+extension ByteBuffer {
+    /// An empty buffer to hold in place of one read to its end: SwiftNIO reuses its receive buffer for the next
+    /// read only when no one else holds it, and `clear()` on a shared buffer allocates a new one.
+    static let drained = ByteBuffer()
 }

@@ -22,14 +22,40 @@ package struct HTTP1Head: Sendable, Hashable {
     package var keepAlive: Bool {
         var close = false
         var keep = false
-        for value in fields[values: .connection] {
-            for token in value.split(separator: ",") {
-                let name = token.trimmingTabsAndSpaces.lowercased()
-                if name == "close" { close = true }
-                if name == "keep-alive" { keep = true }
-            }
+        fields.forEachListElement(.connection) { token in
+            if token.equalsLowercaseASCII("close") { close = true }
+            if token.equalsLowercaseASCII("keep-alive") { keep = true }
         }
         return !close && (minorVersion == 1 || keep)
+    }
+}
+
+extension HTTPFields {
+    /// Calls `body` with each element of the comma-separated lists (RFC 9110 §5.6.1) in the fields named `name`, in
+    /// order, trimmed of spaces and tabs, empty ones included. Nothing is allocated: this runs on every message.
+    package func forEachListElement<E: Error>(
+        _ name: HTTPField.Name, _ body: (Substring) throws(E) -> Void
+    ) throws(E) {
+        for field in self where field.name == name {
+            let value = field.value
+            var start = value.startIndex
+            while true {
+                let end = value[start...].firstIndex(of: ",") ?? value.endIndex
+                try body(value[start..<end].trimmingTabsAndSpaces)
+                guard end < value.endIndex else { break }
+                start = value.index(after: end)
+            }
+        }
+    }
+}
+
+extension Substring {
+    /// Whether this is `lowercase` in any ASCII case (field names and tokens are case-insensitive), without
+    /// lowercasing a copy.
+    package func equalsLowercaseASCII(_ lowercase: String) -> Bool {
+        utf8.elementsEqual(lowercase.utf8) { byte, lower in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
+        }
     }
 }
 

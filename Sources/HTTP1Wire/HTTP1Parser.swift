@@ -324,16 +324,14 @@ package struct HTTP1Parser: Sendable {
     /// The one `Content-Length`, repeated identically at most (RFC 9110 §8.6), or `nil` without one.
     private static func contentLength(_ fields: HTTPFields) throws(HTTP1Error) -> Int? {
         var length: Int?
-        for value in fields[values: .contentLength] {
-            for element in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let digits = element.trimmingTabsAndSpaces.utf8
-                guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(Byte.isDigit) else {
-                    throw .invalidContentLength
-                }
-                let parsed = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-                if let length, length != parsed { throw .invalidContentLength }
-                length = parsed
+        try fields.forEachListElement(.contentLength) { (element) throws(HTTP1Error) in
+            let digits = element.utf8
+            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(Byte.isDigit) else {
+                throw .invalidContentLength
             }
+            let parsed = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            if let length, length != parsed { throw .invalidContentLength }
+            length = parsed
         }
         return length
     }

@@ -4,14 +4,20 @@ package import NIOCore
 /// Writes HTTP/1.1 messages (RFC 9112): start lines, field lines with the bytes of each value as they are, and the
 /// chunked framing. What it writes, ``HTTP1Parser`` reads back unchanged.
 package enum HTTP1Serializer {
-    /// `METHOD target HTTP/1.1`, then `fields` (which must include `Host`).
+    /// `METHOD target HTTP/1.1`, then `Host: host` when given, then `fields` (which must include `Host` otherwise).
     package static func writeRequestHead(
-        method: HTTPRequest.Method, target: String, fields: HTTPFields, into buffer: inout ByteBuffer
+        method: HTTPRequest.Method, target: String, host: String? = nil, fields: HTTPFields,
+        into buffer: inout ByteBuffer
     ) {
         buffer.writeString(method.rawValue)
         buffer.writeInteger(Byte.space)
         buffer.writeString(target)
         buffer.writeStaticString(" HTTP/1.1\r\n")
+        if let host {
+            buffer.writeStaticString("Host: ")
+            buffer.writeString(host)
+            buffer.writeStaticString("\r\n")
+        }
         writeFields(fields, into: &buffer)
     }
 
@@ -22,7 +28,12 @@ package enum HTTP1Serializer {
         buffer.writeStaticString("HTTP/1.1 ")
         buffer.writeString(String(status.code))
         buffer.writeInteger(Byte.space)
-        buffer.writeBytes(status.reasonPhrase.utf8.map { Byte.isFieldValue($0) ? $0 : Byte.space })
+        let reason = status.reasonPhrase
+        if reason.utf8.allSatisfy(Byte.isFieldValue) {
+            buffer.writeString(reason)
+        } else {
+            buffer.writeBytes(reason.utf8.map { Byte.isFieldValue($0) ? $0 : Byte.space })
+        }
         buffer.writeStaticString("\r\n")
         writeFields(fields, into: &buffer)
     }

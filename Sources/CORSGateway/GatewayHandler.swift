@@ -270,6 +270,7 @@ final class GatewayHandler: ChannelDuplexHandler {
         if head.headerFields[.contentLength] == nil, code >= 200, code != 204, code != 304 {
             head.headerFields[.contentLength] = String(response.body.readableBytes)
         }
+        if head.headerFields[.date] == nil { head.headerFields[.date] = HTTPDate.now }
         current.status = code
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(response.body)), promise: nil) }

@@ -23,6 +23,7 @@ struct RequestLoopTests {
             #expect(preflight.hasPrefix("HTTP/1.1 204 "))
             #expect(preflight.contains("Access-Control-Allow-Origin: https://app.example.com"))
             #expect(!preflight.contains("Connection: close"))
+            #expect(preflight.contains("\r\nDate: "), "RFC 9110 §6.6.1: a server with a clock dates its answers")
         }
         try await upstream.shutdown()
     }
@@ -69,5 +70,11 @@ struct RequestLoopTests {
             #expect(ContinuousClock.now - start < .seconds(5))
         }
         try await upstream.shutdown()
+    }
+
+    /// The example of RFC 9110 §5.6.7.
+    @Test func datesAreIMFFixdate() {
+        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
     }
 }

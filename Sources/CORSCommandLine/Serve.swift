@@ -181,7 +181,8 @@ package struct Serve: AsyncParsableCommand {
         let app = try Gateway.application(
             host: host, port: port, state: state, proxy: proxy, limits: limits, services: services, logger: logger,
             corsLogger: corsLogger, metrics: metrics,
-            accessLog: accessLog ? AccessLog(logger: makeLogger("cors.access")) : nil, tls: tls
+            accessLog: accessLog ? AccessLog(logger: makeLogger("cors.access")) : nil, tls: tls,
+            eventLoopGroup: Gateway.eventLoopGroup
         ) { channel in
             let bound = channel.localAddress?.port ?? port
             let shown = host.contains(":") ? "[\(host)]" : host

@@ -18,10 +18,12 @@ package enum Gateway {
     ///   - metrics: where requests are counted, for an ``AdminListener``.
     ///   - accessLog: where each request is logged.
     ///   - tls: the server's certificate and key, to serve HTTPS (HTTP/1.1 over TLS).
+    ///   - eventLoopGroup: where connections are served (and their upstream connections opened).
     package static func application(
         host: String, port: Int, state: PolicyFileState, proxy: ReverseProxy?, limits: GatewayLimits = GatewayLimits(),
         services: [any Service] = [], logger: Logger, corsLogger: Logger, metrics: GatewayMetrics? = nil,
         accessLog: AccessLog? = nil, tls: TLSConfiguration? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some Service {
         let registry = ConnectionRegistry()
@@ -36,7 +38,7 @@ package enum Gateway {
             if let tls { try TLSChannel(channel, tlsConfiguration: tls) } else { channel }
         let server = child.server(
             configuration: configuration, onServerRunning: onServerRunning,
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            eventLoopGroup: eventLoopGroup, logger: logger)
         return ServiceGroup(configuration: .init(services: services + [server], logger: logger))
     }
 }

@@ -77,4 +77,12 @@ struct RequestLoopTests {
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
     }
+
+    /// proc(5)'s `Cpus_allowed` mask: hexadecimal words, the lowest CPU last.
+    @Test func allowedCPUsAreCountedFromTheMask() {
+        #expect(Gateway.allowedCPUs(status: "Name:\tcors\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n") == 1)
+        #expect(Gateway.allowedCPUs(status: "Cpus_allowed:\tf0\n") == 4)
+        #expect(Gateway.allowedCPUs(status: "Cpus_allowed:\tffffffff,00000001\n") == 33)
+        #expect(Gateway.allowedCPUs(status: "Name:\tcors\n") == nil)
+    }
 }

@@ -46,7 +46,7 @@ http {
 }
 CONF
 cat > "$work/proxy.conf" <<CONF
-worker_processes 2; ${common//PIDFILE/$work/proxy.pid}
+worker_processes 1; ${common//PIDFILE/$work/proxy.pid}
 http {
     access_log off;
     client_body_temp_path $work/body;
@@ -70,7 +70,8 @@ http {
 CONF
 mkdir -p "$work/body" "$work/proxy"
 
-# The proxies under test on CPU 0; the upstream and wrk on CPU 1.
+# The proxies under test on CPU 0, each with one worker or event loop for it (cors serve sizes its loops by the
+# CPUs it may run on; nginx is told); the upstream and wrk on CPU 1.
 taskset -c 1 "$nginx" -c "$work/upstream.conf" -g 'daemon off;' > "$work/upstream.out" 2>&1 &
 pids+=($!)
 taskset -c 0 "$nginx" -c "$work/proxy.conf" -g 'daemon off;' > "$work/proxy.out" 2>&1 &

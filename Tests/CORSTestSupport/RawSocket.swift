@@ -14,11 +14,13 @@ public final class RawSocket: Sendable {
         self.collector = collector
     }
 
-    /// Connects to `host:port`.
-    public static func connect(host: String = "127.0.0.1", port: Int) async throws -> RawSocket {
+    /// Connects to `host:port`; with `reading: false`, nothing is read until ``startReading()`` (the peer's bytes
+    /// wait in the kernel's buffers, and then the peer's own).
+    public static func connect(host: String = "127.0.0.1", port: Int, reading: Bool = true) async throws -> RawSocket {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.autoRead, value: reading)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
             }
@@ -27,11 +29,18 @@ public final class RawSocket: Sendable {
     }
 
     /// Connects to a URL's `http://host:port`.
-    public static func connect(_ base: String) async throws -> RawSocket {
+    public static func connect(_ base: String, reading: Bool = true) async throws -> RawSocket {
         let authority = base.split(separator: "/")[1]
         let colon = authority.lastIndex(of: ":")!
         return try await connect(
-            host: String(authority[..<colon]), port: Int(authority[authority.index(after: colon)...])!)
+            host: String(authority[..<colon]), port: Int(authority[authority.index(after: colon)...])!,
+            reading: reading)
+    }
+
+    /// Reads from now on (after `reading: false`).
+    public func startReading() async throws {
+        try await channel.setOption(.autoRead, value: true)
+        channel.read()
     }
 
     public func send(_ text: String) async throws {
@@ -48,6 +57,11 @@ public final class RawSocket: Sendable {
     }
 
     public var text: String { String(decoding: received.bytes, as: UTF8.self) }
+
+    /// How many bytes were received so far (without copying them, for large transfers).
+    public var receivedCount: Int {
+        collector.state.withLock { $0.bytes.count }
+    }
 
     /// Waits until `condition` holds of what was received, or `seconds` pass; returns whether it held.
     @discardableResult
@@ -125,9 +139,13 @@ public final class RawServer: Sendable {
     /// `http://127.0.0.1:port`.
     public var origin: String { "http://127.0.0.1:\(port)" }
 
-    public static func start(_ script: @escaping @Sendable (RawSocket) async throws -> Void) async throws -> RawServer {
+    /// With `reading: false`, a connection is read only after ``RawSocket/startReading()``.
+    public static func start(
+        reading: Bool = true, _ script: @escaping @Sendable (RawSocket) async throws -> Void
+    ) async throws -> RawServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.autoRead, value: reading)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let collector = Collector()

@@ -43,8 +43,9 @@ struct GatewayAdmission {
                         status: 400, code: "ambiguous-path", message: "\(ambiguity) [\(ambiguity.code)]", close: true)))
             return
         case .success(let path):
-            let query = target.firstIndex(of: "?").map { target[$0...] } ?? ""
-            canonical.path = String(path) + query
+            let question = target.firstIndex(of: "?") ?? target.endIndex
+            // Most paths are canonical already: the request is then left as it is, not copied.
+            if path != target[..<question] { canonical.path = String(path) + target[question...] }
         }
         let cors = file.policy.evaluate(canonical)
         if let logger, let message = cors.logMessage(for: canonical) { logger.debug("\(message)") }

@@ -135,15 +135,15 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
                 return
             }
             guard let event else { break }
-            switch event {
-            case .head(let head):
+            switch consume event {
+            case .head(var head):
                 guard case .request(let method, let target) = head.startLine else { continue }
                 exchanges.append(
                     Exchange(method: method, minorVersion: head.minorVersion, requestKeepAlive: head.keepAlive))
                 readingRequest = true
                 do {
                     context.fireChannelRead(
-                        wrapInboundOut(.head(try Self.request(head, method: method, target: target))))
+                        wrapInboundOut(.head(try Self.request(&head, method: method, target: target))))
                 } catch {
                     exchanges.removeLast()
                     readingRequest = false
@@ -175,10 +175,12 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// The request as HTTPTypes holds it: `Host` (or an absolute-form target's authority) as `authority`.
-    private static func request(_ head: HTTP1Head, method: HTTPRequest.Method, target: String) throws(HTTP1Error)
-        -> HTTPRequest
+    private static func request(_ head: inout HTTP1Head, method: HTTPRequest.Method, target: String)
+        throws(HTTP1Error) -> HTTPRequest
     {
-        var fields = head.fields
+        // Taken out of the head, so that removing Host does not copy them.
+        var fields = HTTPFields()
+        swap(&fields, &head.fields)
         var authority = fields[HTTP1Authority.host]
         fields[HTTP1Authority.host] = nil
         var path = target

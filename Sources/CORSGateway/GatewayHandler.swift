@@ -161,6 +161,7 @@ final class GatewayHandler: ChannelDuplexHandler {
     }
 
     private func start(_ request: HTTPRequest) {
+        guard let context else { return }
         services.metrics?.requestStarted()
         let admission = GatewayAdmission(request, file: services.state.file, logger: services.corsLogger)
         let hasBody =
@@ -174,12 +175,13 @@ final class GatewayHandler: ChannelDuplexHandler {
             guard let proxy = services.proxy else {
                 current = Current(
                     request: request, admission: admission, hasBody: hasBody, work: .echo(forwarded, bodyBytes: 0))
+                // The echo reads the body at once.
+                if hasBody, request.expectsContinue { sendContinue() }
                 return
             }
             let exchange = ProxyExchange(
-                handler: self, proxy: proxy, request: forwarded, hasBody: hasBody,
-                client: clientAddress, metrics: services.metrics,
-                eventLoop: context!.eventLoop)
+                handler: self, proxy: proxy, request: forwarded, hasBody: hasBody, client: clientAddress,
+                metrics: services.metrics, eventLoop: context.eventLoop)
             current = Current(request: request, admission: admission, hasBody: hasBody, work: .proxy(exchange))
             exchange.start()
         }

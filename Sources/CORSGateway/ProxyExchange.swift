@@ -57,7 +57,7 @@ final class ProxyExchange {
         self.eventLoop = eventLoop
         self.hasBody = hasBody
         head = proxy.upstreamRequest(for: request, client: client)
-        expectsContinue = request.headerFields[.expect].map { $0.lowercased() == "100-continue" } ?? false
+        expectsContinue = request.expectsContinue
         retryable = !hasBody && request.method.isIdempotent
     }
 

@@ -71,6 +71,13 @@ extension HTTP1Head {
     }
 }
 
+extension HTTPRequest {
+    /// `Expect: 100-continue` (RFC 9110 §10.1.1): the client waits for a 100 before it sends the body.
+    var expectsContinue: Bool {
+        headerFields[.expect].map { $0.lowercased() == "100-continue" } ?? false
+    }
+}
+
 extension HTTPRequest.Method {
     /// RFC 9110 §9.2.2.
     var isIdempotent: Bool {

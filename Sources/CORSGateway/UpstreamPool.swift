@@ -103,15 +103,13 @@ final class UpstreamPool: Sendable {
         let keep = reusable && connection.channel.isActive
         let (waiter, grant): (Waiter?, Grant?) = state.withLock { state in
             if keep, !state.shutDown {
-                if let index = state.waiters.firstIndex(where: { $0.eventLoop === connection.channel.eventLoop }) {
-                    return (state.waiters.remove(at: index), .connection(connection))
-                }
                 guard !state.waiters.isEmpty else {
                     state.idle.append(connection)
                     return (nil, .connection(connection))
                 }
-                // The next waiter is on another loop: the connection makes room for one there.
-                return (state.waiters.removeFirst(), .connect)
+                // Waiters are served in order; one on another loop gets the slot, for a connection of its own.
+                let waiter = state.waiters.removeFirst()
+                return (waiter, waiter.eventLoop === connection.channel.eventLoop ? .connection(connection) : .connect)
             }
             guard !state.waiters.isEmpty else {
                 state.open -= 1

@@ -72,6 +72,19 @@ struct RequestLoopTests {
         try await upstream.shutdown()
     }
 
+    /// The echo service reads a body at once, so `Expect: 100-continue` is answered at once (a client that waits
+    /// for the 100 would otherwise wait for nothing).
+    @Test func theEchoAsksForTheBody() async throws {
+        try await withGateway(policy: openPolicy, upstream: nil, limits: quickLimits()) { base in
+            let client = try await RawSocket.connect(base)
+            try await client.send(
+                "PUT /e HTTP/1.1\r\nHost: gateway.test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            #expect(await client.waitFor("HTTP/1.1 100 Continue\r\n\r\n"))
+            try await client.send("hello")
+            #expect(await client.waitFor(#""bodyBytes":5"#), "\(client.text)")
+        }
+    }
+
     /// The example of RFC 9110 §5.6.7.
     @Test func datesAreIMFFixdate() {
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")

@@ -1,4 +1,4 @@
-package import CORSCore
+import CORSCore
 import CORSHummingbird
 package import Hummingbird
 package import Logging

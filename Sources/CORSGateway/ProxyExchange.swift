@@ -81,6 +81,13 @@ final class ProxyExchange {
             proxy.pool.release(connection, reusable: true)
             return
         }
+        guard connection.channel.isActive else {
+            // Closed on its way from another exchange (its close went unseen: nobody held it). Nothing was sent on
+            // it, so asking again is safe for any request; the attempts are bounded.
+            proxy.pool.release(connection, reusable: false)
+            if attempt < 3 { start() } else { failed(.closed) }
+            return
+        }
         self.connection = connection
         connection.relay.exchange = self
         phase = .waitingForHead

@@ -39,7 +39,7 @@ public final class RawSocket: Sendable {
 
     /// Reads from now on (after `reading: false`).
     public func startReading() async throws {
-        try await channel.setOption(.autoRead, value: true)
+        try await channel.setOption(.autoRead, value: true).get()
         channel.read()
     }
 

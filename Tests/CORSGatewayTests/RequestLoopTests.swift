@@ -85,6 +85,25 @@ struct RequestLoopTests {
         }
     }
 
+    /// An `https` upstream goes through TLS: one that answers in plain text fails the handshake, and the client
+    /// gets a 502 the page can read, at once — not a hang until the upstream timeout.
+    @Test func anHTTPSUpstreamThatDoesNotSpeakTLSIsA502() async throws {
+        let upstream = try await RawServer.start { socket in
+            try await socket.send("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            socket.close()
+        }
+        let limits = quickLimits { $0.upstreamTimeout = .seconds(20) }
+        let target = "https://127.0.0.1:\(upstream.port)"
+        try await withGateway(policy: openPolicy, upstream: target, limits: limits) { base in
+            let client = try await RawSocket.connect(base)
+            try await client.send("GET /x HTTP/1.1\r\nHost: gateway.test\r\nOrigin: https://app.example.com\r\n\r\n")
+            #expect(await client.waitFor(#""error":"upstream-"#, seconds: 10), "\(client.text)")
+            #expect(client.text.hasPrefix("HTTP/1.1 502 "))
+            #expect(client.text.contains("Access-Control-Allow-Origin: https://app.example.com"))
+        }
+        try await upstream.shutdown()
+    }
+
     /// The example of RFC 9110 §5.6.7.
     @Test func datesAreIMFFixdate() {
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")

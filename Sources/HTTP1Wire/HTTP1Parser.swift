@@ -314,11 +314,12 @@ package struct HTTP1Parser: Sendable {
 
     /// The transfer codings listed, lowercased, or `nil` without `Transfer-Encoding`.
     private static func transferCodings(_ fields: HTTPFields) -> [String]? {
-        let values = fields[values: .transferEncoding]
-        guard !values.isEmpty else { return nil }
-        return values.flatMap { $0.split(separator: ",") }.map { $0.trimmingTabsAndSpaces.lowercased() }.filter {
-            !$0.isEmpty
+        guard fields.contains(where: { $0.name == .transferEncoding }) else { return nil }
+        var codings: [String] = []
+        fields.forEachListElement(.transferEncoding) { coding in
+            if !coding.isEmpty { codings.append(coding.lowercased()) }
         }
+        return codings
     }
 
     /// The one `Content-Length`, repeated identically at most (RFC 9110 §8.6), or `nil` without one.

@@ -92,10 +92,15 @@ package struct HTTP1Parser: Sendable {
         case .failed(let error):
             throw error
         case .head:
-            guard let length = try section.scan(buffer, limits: limits, firstLineIsTarget: role == .server) else {
-                return nil
-            }
-            let head = try parseHead(buffer.readableBytesView, lines: section.lines)
+            let limits = limits
+            let isServer = role == .server
+            guard
+                let length = try buffer.withReadableBytes({ (bytes) throws(HTTP1Error) in
+                    try section.scan(bytes, limits: limits, firstLineIsTarget: isServer)
+                })
+            else { return nil }
+            let lines = section.lines
+            let head = try buffer.withReadableBytes { (bytes) throws(HTTP1Error) in try parseHead(bytes, lines: lines) }
             buffer.moveReaderIndex(forwardBy: length)
             section.reset()
             bodyBytes = 0
@@ -141,9 +146,16 @@ package struct HTTP1Parser: Sendable {
             state = .chunkSize
             return try step(&buffer)
         case .trailers:
-            guard let length = try section.scan(buffer, limits: limits, firstLineIsTarget: false, startsWithLine: false)
+            let limits = limits
+            guard
+                let length = try buffer.withReadableBytes({ (bytes) throws(HTTP1Error) in
+                    try section.scan(bytes, limits: limits, firstLineIsTarget: false, startsWithLine: false)
+                })
             else { return nil }
-            let trailers = try parseFields(buffer.readableBytesView, lines: section.lines[...])
+            let lines = section.lines
+            let trailers = try buffer.withReadableBytes { (bytes) throws(HTTP1Error) in
+                try parseFields(bytes, lines: lines[...])
+            }
             buffer.moveReaderIndex(forwardBy: length)
             section.reset()
             state = .head
@@ -158,10 +170,8 @@ package struct HTTP1Parser: Sendable {
 
     // MARK: Header section
 
-    private func parseHead(_ bytes: ByteBufferView, lines: [Range<Int>]) throws(HTTP1Error) -> HTTP1Head {
-        let base = bytes.startIndex
-        let first = lines[0]
-        let startLine = bytes[(base + first.lowerBound)..<(base + first.upperBound)]
+    private func parseHead(_ bytes: UnsafeRawBufferPointer, lines: [Range<Int>]) throws(HTTP1Error) -> HTTP1Head {
+        let startLine = bytes[lines[0]]
         let fields = try parseFields(bytes, lines: lines.dropFirst())
         switch role {
         case .server:
@@ -179,13 +189,14 @@ package struct HTTP1Parser: Sendable {
         }
     }
 
-    private func parseFields(_ bytes: ByteBufferView, lines: ArraySlice<Range<Int>>) throws(HTTP1Error) -> HTTPFields {
+    private func parseFields(
+        _ bytes: UnsafeRawBufferPointer, lines: ArraySlice<Range<Int>>
+    ) throws(HTTP1Error) -> HTTPFields {
         var fields = HTTPFields()
         fields.reserveCapacity(lines.count)
-        let base = bytes.startIndex
         for line in lines {
-            let lower = base + line.lowerBound
-            let upper = base + line.upperBound
+            let lower = line.lowerBound
+            let upper = line.upperBound
             guard bytes[lower] != Byte.space, bytes[lower] != Byte.tab else { throw .obsoleteLineFolding }
             guard let colon = bytes[lower..<upper].firstIndex(of: Byte.colon), colon > lower else {
                 throw .invalidFieldName
@@ -205,10 +216,10 @@ package struct HTTP1Parser: Sendable {
         return fields
     }
 
+    private typealias Bytes = Slice<UnsafeRawBufferPointer>
+
     /// `method SP request-target SP HTTP-version`, single spaces only (RFC 9112 §3).
-    private static func parseRequestLine(
-        _ line: ByteBufferView
-    ) throws(HTTP1Error) -> (HTTPRequest.Method, String, Int) {
+    private static func parseRequestLine(_ line: Bytes) throws(HTTP1Error) -> (HTTPRequest.Method, String, Int) {
         guard let parts = splitAtSpaces(line), let version = parts.rest else { throw .invalidStartLine }
         let minor = try parseVersion(version)
         guard parts.first.allSatisfy(Byte.isToken), !parts.first.isEmpty,
@@ -218,18 +229,30 @@ package struct HTTP1Parser: Sendable {
         guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != Byte.hash }) else {
             throw .invalidTarget
         }
-        let text = String(decoding: target, as: UTF8.self)
-        let lowered = text.prefix(8).lowercased()
         let isForm =
-            text.hasPrefix("/") || (text == "*" && method == .options) || lowered.hasPrefix("http://")
-            || lowered.hasPrefix("https://")
+            target.first == UInt8(ascii: "/") || (target.elementsEqual("*".utf8) && method == .options)
+            || startsWithLowercased(target, "http://") || startsWithLowercased(target, "https://")
         guard isForm else { throw .invalidTarget }
-        return (method, text, minor)
+        return (method, String(decoding: target, as: UTF8.self), minor)
+    }
+
+    /// Whether `bytes` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
+    private static func startsWithLowercased(_ bytes: Bytes, _ prefix: StaticString) -> Bool {
+        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+        var index = bytes.startIndex
+        for expected in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) {
+            let byte = bytes[index]
+            guard (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected else {
+                return false
+            }
+            index += 1
+        }
+        return true
     }
 
     /// `HTTP-version SP status-code SP [reason-phrase]`; the space before an empty reason may be missing, as some
     /// servers send it.
-    private static func parseStatusLine(_ line: ByteBufferView) throws(HTTP1Error) -> (Int, String, Int) {
+    private static func parseStatusLine(_ line: Bytes) throws(HTTP1Error) -> (Int, String, Int) {
         guard let parts = splitAtSpaces(line) else { throw .invalidStartLine }
         let minor = try parseVersion(parts.first)
         let code = parts.second
@@ -245,20 +268,18 @@ package struct HTTP1Parser: Sendable {
     /// The line cut at its first two spaces: what comes before the first, between the two, and after the second
     /// (`nil` when there is one space only), as `split(separator:maxSplits: 2, omittingEmptySubsequences: false)`
     /// would cut it, without building an array; `nil` without a space.
-    private static func splitAtSpaces(
-        _ line: ByteBufferView
-    ) -> (first: ByteBufferView, second: ByteBufferView, rest: ByteBufferView?)? {
+    private static func splitAtSpaces(_ line: Bytes) -> (first: Bytes, second: Bytes, rest: Bytes?)? {
         guard let firstSpace = line.firstIndex(of: Byte.space) else { return nil }
-        let afterFirst = line.index(after: firstSpace)
+        let afterFirst = firstSpace + 1
         guard let secondSpace = line[afterFirst...].firstIndex(of: Byte.space) else {
             return (line[..<firstSpace], line[afterFirst...], nil)
         }
-        return (line[..<firstSpace], line[afterFirst..<secondSpace], line[line.index(after: secondSpace)...])
+        return (line[..<firstSpace], line[afterFirst..<secondSpace], line[(secondSpace + 1)...])
     }
 
-    private static func parseVersion(_ version: ByteBufferView) throws(HTTP1Error) -> Int {
+    private static func parseVersion(_ version: Bytes) throws(HTTP1Error) -> Int {
         guard version.count == 8 else { throw .invalidStartLine }
-        func byte(_ offset: Int) -> UInt8 { version[version.index(version.startIndex, offsetBy: offset)] }
+        func byte(_ offset: Int) -> UInt8 { version[version.startIndex + offset] }
         guard version.prefix(5).elementsEqual("HTTP/".utf8), Byte.isDigit(byte(5)), byte(6) == UInt8(ascii: "."),
             Byte.isDigit(byte(7))
         else { throw .invalidStartLine }
@@ -365,6 +386,16 @@ package struct HTTP1Parser: Sendable {
     }
 }
 
+extension ByteBuffer {
+    /// `body` on the readable bytes where they are, keeping its typed error. Slices of a `ByteBufferView` would each
+    /// retain the buffer's storage, and a head is cut into dozens of them.
+    fileprivate func withReadableBytes<T>(
+        _ body: (UnsafeRawBufferPointer) throws(HTTP1Error) -> T
+    ) throws(HTTP1Error) -> T {
+        try withUnsafeReadableBytes { bytes in Result { () throws(HTTP1Error) in try body(bytes) } }.get()
+    }
+}
+
 /// Progress through a header or trailer section: complete lines so far, and how far the bytes have been scanned,
 /// so that a section arriving a byte at a time is still scanned once.
 private struct SectionScanner: Sendable {
@@ -383,19 +414,16 @@ private struct SectionScanner: Sendable {
 
     /// The section's length, line endings and the final empty line included, once it has all arrived.
     mutating func scan(
-        _ buffer: ByteBuffer, limits: HTTP1Limits, firstLineIsTarget: Bool, startsWithLine: Bool = true
+        _ view: UnsafeRawBufferPointer, limits: HTTP1Limits, firstLineIsTarget: Bool, startsWithLine: Bool = true
     ) throws(HTTP1Error) -> Int? {
-        let view = buffer.readableBytesView
-        let base = view.startIndex
         while offset < view.count {
-            guard let found = view[(base + offset)...].firstIndex(of: Byte.lineFeed) else {
+            guard let lineFeed = view[offset...].firstIndex(of: Byte.lineFeed) else {
                 offset = view.count
                 try check(lineLength: offset - lineStart, limits: limits, firstLineIsTarget: firstLineIsTarget)
                 return nil
             }
-            let lineFeed = found - base
             offset = lineFeed + 1
-            guard lineFeed > lineStart, view[found - 1] == Byte.carriageReturn else { throw .bareLineFeed }
+            guard lineFeed > lineStart, view[lineFeed - 1] == Byte.carriageReturn else { throw .bareLineFeed }
             let line = lineStart..<(lineFeed - 1)
             lineStart = offset
             if line.isEmpty {
@@ -407,9 +435,7 @@ private struct SectionScanner: Sendable {
                 return offset
             }
             try check(lineLength: line.count, limits: limits, firstLineIsTarget: firstLineIsTarget)
-            guard !view[(base + line.lowerBound)..<(base + line.upperBound)].contains(Byte.carriageReturn) else {
-                throw .bareCarriageReturn
-            }
+            guard !view[line].contains(Byte.carriageReturn) else { throw .bareCarriageReturn }
             lines.append(line)
             if lines.count > limits.maxFields + (startsWithLine ? 1 : 0) { throw .tooManyFields }
             if offset > limits.maxHeadBytes { throw .headTooLarge }

@@ -30,14 +30,21 @@ package struct Forwarding: Sendable, Hashable {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
-    static let names = [forwarded, xForwardedFor, xForwardedHost, xForwardedProto]
+
+    /// Whether a client's field named `name` (canonical) is dropped before it is forwarded: its own forwarding
+    /// fields, unless they are trusted.
+    func drops(_ name: String) -> Bool {
+        guard !trustIncoming else { return false }
+        switch name {
+        case "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto": return true
+        default: return false
+        }
+    }
 
     /// Adds what the upstream should know to `headers`: the client's address (`nil` when unknown), the `Host` it
-    /// asked for (valid `authority` syntax, checked by the parser) and the scheme.
+    /// asked for (valid `authority` syntax, checked by the parser) and the scheme. The client's own forwarding
+    /// fields must be gone already where ``drops(_:)`` says so.
     package func apply(to headers: inout HTTPFields, client: String?, host: String?, proto: String) {
-        if !trustIncoming {
-            for name in Self.names { headers[name] = nil }
-        }
         if fields == .forwarded || fields == .both {
             // Built in one string sized once: this runs on every request.
             var element = "for="
@@ -73,12 +80,13 @@ package struct Forwarding: Sendable, Hashable {
         return address.contains(":") ? "\"[\(address)]\"" : address
     }
 
-    /// Appends `value` as an RFC 7230 §3.2.6 `quoted-string`, with `\` and `"` escaped.
+    /// Appends `value` as an RFC 7230 §3.2.6 `quoted-string`, with `\` and `"` escaped. Read by scalar, not by
+    /// `Character`: grapheme breaking is the costliest way to walk a string, and runs on every request.
     static func appendQuoted(_ value: String, to output: inout String) {
         output.append("\"")
-        for character in value {
-            if character == "\"" || character == "\\" { output.append("\\") }
-            output.append(character)
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { output.unicodeScalars.append("\\") }
+            output.unicodeScalars.append(scalar)
         }
         output.append("\"")
     }
@@ -87,13 +95,23 @@ package struct Forwarding: Sendable, Hashable {
 /// Fields that concern one connection only and are never forwarded either way (RFC 9110 §7.6.1), with those the
 /// gateway handles itself (`Expect`, answered when the body is first read).
 enum HopByHop {
-    static let names: Set<String> = [
-        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
-        "transfer-encoding", "upgrade", "expect",
-    ]
+    /// Whether `name` (canonical, lowercase) is hop-by-hop whatever `Connection` says. A `switch` on short strings
+    /// compares them in place; a `Set` would hash every field's name.
+    static func isHopByHop(_ name: String) -> Bool {
+        switch name {
+        case "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade", "expect":
+            return true
+        default:
+            return false
+        }
+    }
 
-    /// `fields` without hop-by-hop fields, and without the fields `Connection` names.
-    static func removed(from fields: HTTPFields) -> HTTPFields {
+    /// `fields` without hop-by-hop fields, without the fields `Connection` names, and without those `dropping`
+    /// names, with room for `extra` more: one pass, each kept field copied once.
+    static func removed(
+        from fields: HTTPFields, reserving extra: Int = 0, dropping: (String) -> Bool = { _ in false }
+    ) -> HTTPFields {
         // The names `Connection` lists beyond the fixed ones: usually none, or `close` (kept as a flag, so that the
         // common case builds nothing).
         var listed: Set<String> = []
@@ -103,17 +121,20 @@ enum HopByHop {
                 closeListed = true
             } else if !token.isEmpty, !token.equalsLowercaseASCII("keep-alive") {
                 let name = token.lowercased()
-                if !names.contains(name) { listed.insert(name) }
+                if !isHopByHop(name) { listed.insert(name) }
             }
         }
-        func isDropped(_ field: HTTPField) -> Bool {
+        var kept = HTTPFields()
+        kept.reserveCapacity(fields.count + extra)
+        for field in fields {
             let name = field.name.canonicalName
-            return names.contains(name) || (closeListed && name == "close")
-                || (!listed.isEmpty && listed.contains(name))
+            if isHopByHop(name) || (closeListed && name == "close") || (!listed.isEmpty && listed.contains(name))
+                || dropping(name)
+            {
+                continue
+            }
+            kept.append(field)
         }
-        guard fields.contains(where: isDropped) else { return fields }
-        var kept = fields
-        kept.removeAll(where: isDropped)
         return kept
     }
 }

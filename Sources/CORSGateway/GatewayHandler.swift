@@ -269,10 +269,12 @@ final class GatewayHandler: ChannelDuplexHandler {
         guard let context, let current else { return }
         var head = response.head
         let code = head.status.code
-        if head.headerFields[.contentLength] == nil, code >= 200, code != 204, code != 304 {
-            head.headerFields[.contentLength] = String(response.body.readableBytes)
+        if code >= 200, code != 204, code != 304, !head.headerFields.contains(where: { $0.name == .contentLength }) {
+            head.headerFields.append(HTTPField(name: .contentLength, value: String(response.body.readableBytes)))
         }
-        if head.headerFields[.date] == nil { head.headerFields[.date] = HTTPDate.now }
+        if !head.headerFields.contains(where: { $0.name == .date }) {
+            head.headerFields.append(HTTPField(name: .date, value: HTTPDate.now))
+        }
         current.status = code
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(response.body)), promise: nil) }

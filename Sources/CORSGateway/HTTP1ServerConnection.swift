@@ -181,8 +181,11 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         // Taken out of the head, so that removing Host does not copy them.
         var fields = HTTPFields()
         swap(&fields, &head.fields)
-        var authority = fields[HTTP1Authority.host]
-        fields[HTTP1Authority.host] = nil
+        // The parser let one Host through at most (RFC 9112 §3.2).
+        var authority: String?
+        if let host = fields.firstIndex(where: { $0.name == HTTP1Authority.host }) {
+            authority = fields.remove(at: host).value
+        }
         var path = target
         if !target.hasPrefix("/"), target != "*" {
             // absolute-form (RFC 9112 §3.2.2): the target's authority wins over Host.
@@ -235,7 +238,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
             }
             return
         }
-        var fields = response.headerFields
+        let fields = response.headerFields
         let framing: ResponseFraming
         let code = response.status.code
         if exchange.method == .head || code == 204 || code == 304 {
@@ -254,16 +257,19 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         {
             exchange.keepAlive = true
         }
-        fields[.connection] = nil
-        fields[.transferEncoding] = nil
+        // The framing fields are the connection's own: the response's are replaced, not edited in a copy.
+        HTTP1Serializer.writeStatusLine(response.status, into: &buffer)
+        HTTP1Serializer.writeFieldLines(fields, into: &buffer) {
+            $0.name != .connection && $0.name != .transferEncoding
+        }
         if !exchange.keepAlive {
-            fields[.connection] = "close"
+            buffer.writeStaticString("Connection: close\r\n")
             readingStopped = true
         } else if exchange.minorVersion == 0 {
-            fields[.connection] = "keep-alive"
+            buffer.writeStaticString("Connection: keep-alive\r\n")
         }
-        if case .chunked = framing { fields[.transferEncoding] = "chunked" }
-        HTTP1Serializer.writeResponseHead(status: response.status, fields: fields, into: &buffer)
+        if case .chunked = framing { buffer.writeStaticString("Transfer-Encoding: chunked\r\n") }
+        buffer.writeStaticString("\r\n")
         exchange.response = framing
         exchanges[0] = exchange
         context.write(wrapOutboundOut(buffer), promise: promise)

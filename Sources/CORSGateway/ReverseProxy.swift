@@ -35,14 +35,15 @@ package struct ReverseProxy: Sendable {
     /// fields. `client` is the client's address, when known.
     func upstreamRequest(for request: HTTPRequest, client: String?) -> HTTPRequest {
         let original = request.headerFields
-        var fields = HopByHop.removed(from: original)
-        // Room for the forwarding fields, so that appending them does not grow the list one reallocation at a time.
-        fields.reserveCapacity(fields.count + 4)
-        fields[.contentLength] = nil
-        if original[values: .transferEncoding].isEmpty == false {
-            fields[.transferEncoding] = "chunked"
+        // One pass drops hop-by-hop fields, the client's forwarding fields (unless trusted) and Content-Length (set
+        // again below), leaving room for what is appended.
+        var fields = HopByHop.removed(from: original, reserving: 5) { name in
+            name == "content-length" || forwarding.drops(name)
+        }
+        if original.contains(where: { $0.name == .transferEncoding }) {
+            fields.append(HTTPField(name: .transferEncoding, value: "chunked"))
         } else if let length = original[.contentLength] {
-            fields[.contentLength] = length
+            fields.append(HTTPField(name: .contentLength, value: length))
         }
         forwarding.apply(to: &fields, client: client, host: request.authority, proto: forwarding.proto)
         let target = pool.target

@@ -25,6 +25,12 @@ package enum HTTP1Serializer {
     package static func writeResponseHead(
         status: HTTPResponse.Status, fields: HTTPFields, into buffer: inout ByteBuffer
     ) {
+        writeStatusLine(status, into: &buffer)
+        writeFields(fields, into: &buffer)
+    }
+
+    /// `HTTP/1.1 code reason` and its line end. Reason bytes outside `reason-phrase` become spaces.
+    package static func writeStatusLine(_ status: HTTPResponse.Status, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("HTTP/1.1 ")
         buffer.writeString(String(status.code))
         buffer.writeInteger(Byte.space)
@@ -35,7 +41,6 @@ package enum HTTP1Serializer {
             buffer.writeBytes(reason.utf8.map { Byte.isFieldValue($0) ? $0 : Byte.space })
         }
         buffer.writeStaticString("\r\n")
-        writeFields(fields, into: &buffer)
     }
 
     /// One chunk of the chunked coding; an empty buffer writes nothing (an empty chunk would end the body).
@@ -56,12 +61,20 @@ package enum HTTP1Serializer {
 
     /// Field lines and the empty line that ends the section.
     package static func writeFields(_ fields: HTTPFields, into buffer: inout ByteBuffer) {
-        for field in fields {
+        writeFieldLines(fields, into: &buffer)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// The lines of the fields `include` accepts, without the empty line that ends the section: a writer that
+    /// replaces some fields writes the others here and its own after, instead of editing a copy of the list.
+    package static func writeFieldLines(
+        _ fields: HTTPFields, into buffer: inout ByteBuffer, where include: (HTTPField) -> Bool = { _ in true }
+    ) {
+        for field in fields where include(field) {
             buffer.writeString(field.name.rawName)
             buffer.writeStaticString(": ")
             _ = field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
             buffer.writeStaticString("\r\n")
         }
-        buffer.writeStaticString("\r\n")
     }
 }

@@ -89,25 +89,26 @@ final class ProxyExchange {
             return
         }
         self.connection = connection
-        connection.relay.exchange = self
+        connection.http.exchange = self
         phase = .waitingForHead
-        let channel = connection.channel
-        channel.write(HTTPRequestPart.head(head), promise: nil)
+        let http = connection.http
+        http.send(.head(head))
         guard hasBody else {
             // One flush, so one system call, for a request without a body.
-            channel.writeAndFlush(HTTPRequestPart.end(nil), promise: nil)
+            http.send(.end(nil))
+            http.flush()
             uploadComplete = true
             return
         }
         // `Expect: 100-continue` is answered when the body is wanted (as Go's server does), not before.
         if expectsContinue { handler.sendContinue() }
-        for bytes in early { channel.write(HTTPRequestPart.body(bytes), promise: nil) }
+        for bytes in early { http.send(.body(bytes)) }
         early = []
         if clientEnded {
-            channel.write(HTTPRequestPart.end(trailers), promise: nil)
+            http.send(.end(trailers))
             uploadComplete = true
         }
-        channel.flush()
+        http.flush()
         paceUpload()
     }
 
@@ -120,7 +121,8 @@ final class ProxyExchange {
             uploadPaused = true
             handler.pauseReading()
         case .waitingForHead, .buffering, .streaming:
-            connection?.channel.writeAndFlush(HTTPRequestPart.body(bytes), promise: nil)
+            connection?.http.send(.body(bytes))
+            connection?.http.flush()
             paceUpload()
         case .done:
             break
@@ -132,7 +134,8 @@ final class ProxyExchange {
         self.trailers = trailers
         switch phase {
         case .waitingForHead, .buffering, .streaming:
-            connection?.channel.writeAndFlush(HTTPRequestPart.end(trailers), promise: nil)
+            connection?.http.send(.end(trailers))
+            connection?.http.flush()
             uploadComplete = true
         case .connecting, .done:
             break
@@ -159,13 +162,13 @@ final class ProxyExchange {
     }
 
     func clientWritable() {
-        connection?.relay.resumeReading()
+        connection?.http.resumeReading()
     }
 
     /// Stops reading the client while the upstream's buffer is full.
     private func paceUpload() {
-        guard let channel = connection?.channel else { return }
-        if !channel.isWritable {
+        guard let http = connection?.http else { return }
+        if !http.isWritable {
             uploadPaused = true
             handler.pauseReading()
         } else if uploadPaused {
@@ -174,7 +177,7 @@ final class ProxyExchange {
         }
     }
 
-    // MARK: The upstream's side, from its relay
+    // MARK: The upstream's side, from its connection's handler
 
     func upstreamWritabilityChanged() {
         paceUpload()
@@ -193,10 +196,10 @@ final class ProxyExchange {
             handler.answer(GatewayResponse(head: response, body: body))
         case (.streaming, .body(let bytes)):
             handler.writeBody(bytes)
-            if !handler.isWritable { connection?.relay.pauseReading() }
+            if !handler.isWritable { connection?.http.pauseReading() }
         case (.streaming, .end(let trailers)):
             settle(reusable: uploadComplete && keepAlive)
-            handler.writeEnd(trailers.map(HopByHop.removed(from:)))
+            handler.writeEnd(trailers.map { HopByHop.removed(from: $0) })
         default:
             upstreamFailed(UpstreamFailure.closed)
         }
@@ -234,10 +237,10 @@ final class ProxyExchange {
             return
         }
         metrics?.recordUpstream(status: status, duration: askedAt.duration(to: .now))
-        var fields = HopByHop.removed(from: head.fields)
         // Content-Length stays where it frames the body, and on bodiless answers to HEAD and 304 where it
-        // describes the representation; the gateway frames the rest itself.
-        if head.framing == .chunked || head.framing == .untilClose || status == 204 { fields[.contentLength] = nil }
+        // describes the representation; the gateway frames the rest itself. Room is left for the CORS fields.
+        let dropsLength = head.framing == .chunked || head.framing == .untilClose || status == 204
+        let fields = HopByHop.removed(from: head.fields, reserving: 4) { dropsLength && $0 == "content-length" }
         keepAlive = head.keepAlive && head.framing != .untilClose
         let response = HTTPResponse(status: .init(code: status, reasonPhrase: reason), headerFields: fields)
         // Every answer given while the client is still uploading streams: it must reach the client before the
@@ -262,8 +265,8 @@ final class ProxyExchange {
         phase = .done
         guard let connection else { return }
         self.connection = nil
-        connection.relay.exchange = nil
-        connection.relay.resumeReading()
+        connection.http.exchange = nil
+        connection.http.resumeReading()
         proxy.pool.release(connection, reusable: reusable && uploadComplete)
     }
 }

@@ -48,16 +48,17 @@ package struct UpstreamTarget: Sendable, Hashable {
 /// One connection to the upstream, lent by the pool to one exchange at a time, on its own event loop.
 final class UpstreamConnection: @unchecked Sendable {
     let channel: any Channel
-    /// The handler that gives the connection's events to the exchange that holds it; used on the channel's loop.
-    let relay: UpstreamRelay
+    /// The connection's HTTP/1.1 handler, which the exchange holding the connection writes to and hears from; used
+    /// on the channel's loop.
+    let http: HTTP1ClientConnection
     /// Whether the connection has carried an exchange before: a reused connection may have been closed by the
     /// upstream just as the request was sent, which makes a retry safe for requests without a body.
     var reused: Bool { reuses.load(ordering: .relaxed) }
     let reuses = Atomic<Bool>(false)
 
-    private init(channel: any Channel, relay: UpstreamRelay) {
+    private init(channel: any Channel, http: HTTP1ClientConnection) {
         self.channel = channel
-        self.relay = relay
+        self.http = http
     }
 
     func close() {
@@ -80,78 +81,13 @@ final class UpstreamConnection: @unchecked Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
-                    try channel.pipeline.syncOperations.addHandlers(
-                        HTTP1ClientConnection(limits: limits), UpstreamRelay())
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ClientConnection(limits: limits))
                 }
             }
             .connect(host: target.host, port: target.port)
             .flatMapThrowing { channel in
-                UpstreamConnection(
-                    channel: channel, relay: try channel.pipeline.syncOperations.handler(type: UpstreamRelay.self))
+                let http = try channel.pipeline.syncOperations.handler(type: HTTP1ClientConnection.self)
+                return UpstreamConnection(channel: channel, http: http)
             }
-    }
-}
-
-/// The last handler of an upstream connection: it gives response events to the exchange holding the connection,
-/// and holds reads back while that exchange's client is not taking the response.
-final class UpstreamRelay: ChannelDuplexHandler, @unchecked Sendable {
-    typealias InboundIn = HTTP1Parser.Event
-    typealias OutboundIn = HTTPRequestPart
-    typealias OutboundOut = HTTPRequestPart
-
-    /// The exchange holding the connection; `nil` while it is idle in the pool.
-    var exchange: ProxyExchange?
-    private var paused = false
-    private var readHeld = false
-    private var context: ChannelHandlerContext?
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        exchange?.upstreamRead(unwrapInboundIn(data))
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        exchange?.upstreamReadComplete()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        exchange?.upstreamFailed(error)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        exchange?.upstreamFailed(UpstreamClosed())
-        context.fireChannelInactive()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        exchange?.upstreamWritabilityChanged()
-        context.fireChannelWritabilityChanged()
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if paused {
-            readHeld = true
-        } else {
-            context.read()
-        }
-    }
-
-    func pauseReading() {
-        paused = true
-    }
-
-    func resumeReading() {
-        paused = false
-        if readHeld, let context {
-            readHeld = false
-            context.read()
-        }
     }
 }

@@ -77,16 +77,20 @@ package struct Forwarding: Sendable, Hashable {
     /// RFC 7239 §6: an IPv4 address as a token, an IPv6 address bracketed and quoted, `unknown` otherwise.
     static func node(_ address: String?) -> String {
         guard let address else { return "unknown" }
-        return address.contains(":") ? "\"[\(address)]\"" : address
+        return address.utf8.contains(UInt8(ascii: ":")) ? "\"[\(address)]\"" : address
     }
 
-    /// Appends `value` as an RFC 7230 §3.2.6 `quoted-string`, with `\` and `"` escaped. Read by scalar, not by
-    /// `Character`: grapheme breaking is the costliest way to walk a string, and runs on every request.
+    /// Appends `value` as an RFC 7230 §3.2.6 `quoted-string`, with `\` and `"` escaped. This runs on every request
+    /// and a valid `Host` has neither, so the bytes are checked first and usually appended whole.
     static func appendQuoted(_ value: String, to output: inout String) {
         output.append("\"")
-        for scalar in value.unicodeScalars {
-            if scalar == "\"" || scalar == "\\" { output.unicodeScalars.append("\\") }
-            output.unicodeScalars.append(scalar)
+        if value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            for scalar in value.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { output.unicodeScalars.append("\\") }
+                output.unicodeScalars.append(scalar)
+            }
+        } else {
+            output.append(value)
         }
         output.append("\"")
     }

@@ -66,6 +66,10 @@ final class ProxyExchange {
         attempt += 1
         phase = .connecting
         askedAt = .now
+        if let connection = proxy.pool.idleConnection(on: eventLoop) {
+            connected(connection)
+            return
+        }
         proxy.pool.acquire(on: eventLoop, deadline: .now() + TimeAmount(proxy.limits.upstreamTimeout))
             .assumeIsolated().whenComplete { result in
                 switch result {
@@ -189,7 +193,8 @@ final class ProxyExchange {
             receivedHead(head)
         case (.buffering(let response, var body), .body(var bytes)):
             phase = .done  // no copy of the buffer while it grows
-            body.writeBuffer(&bytes)
+            // A body that comes in one read (the usual case) is kept as the slice it is, not copied.
+            if body.readableBytes == 0 { body = bytes } else { body.writeBuffer(&bytes) }
             phase = .buffering(response, body)
         case (.buffering(let response, let body), .end):
             settle(reusable: uploadComplete && keepAlive)

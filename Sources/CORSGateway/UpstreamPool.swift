@@ -52,14 +52,7 @@ final class UpstreamPool: Sendable {
         }
         let decision = state.withLock { state -> Decision in
             if state.shutDown { return .refuse(.shuttingDown) }
-            state.idle.removeAll { connection in
-                if connection.channel.isActive { return false }
-                state.open -= 1
-                return true
-            }
-            if let index = state.idle.lastIndex(where: { $0.channel.eventLoop === eventLoop }) {
-                return .use(state.idle.remove(at: index))
-            }
+            if let connection = Self.takeIdle(on: eventLoop, from: &state) { return .use(connection) }
             if state.open < limits.upstreamConnections {
                 state.open += 1
                 return .connect(replacing: nil)
@@ -96,6 +89,25 @@ final class UpstreamPool: Sendable {
                 }
             }
         }
+    }
+
+    /// An idle connection on `eventLoop`, when there is one: the common case, answered at once, with no future.
+    func idleConnection(on eventLoop: any EventLoop) -> UpstreamConnection? {
+        let connection = state.withLock { state in state.shutDown ? nil : Self.takeIdle(on: eventLoop, from: &state) }
+        connection?.reuses.store(true, ordering: .relaxed)
+        return connection
+    }
+
+    /// Takes the most recently idle connection on `eventLoop` out of the idle list; closed ones met on the way are
+    /// dropped and their slots freed. Only that loop's connections are looked at: a sweep of all of them would
+    /// cost every request a look at every idle connection.
+    private static func takeIdle(on eventLoop: any EventLoop, from state: inout State) -> UpstreamConnection? {
+        while let index = state.idle.lastIndex(where: { $0.channel.eventLoop === eventLoop }) {
+            let connection = state.idle.remove(at: index)
+            if connection.channel.isActive { return connection }
+            state.open -= 1
+        }
+        return nil
     }
 
     /// Gives a connection back after an exchange: kept for the next one when `reusable`, closed otherwise.

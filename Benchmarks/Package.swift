@@ -4,6 +4,7 @@
 //   swift package --package-path Benchmarks benchmark      CORSCoreBenchmarks (ordo-one/benchmark)
 //   scripts/bench-http.sh                                   cors-bench-server under wrk
 //   scripts/bench-peers.sh                                  cors-peer-bench beside rs/cors (Peers/, Go)
+//   scripts/bench-gateway.sh                                cors-relay-ceiling, the bare SwiftNIO relay
 import PackageDescription
 
 let package = Package(
@@ -12,6 +13,7 @@ let package = Package(
         .package(name: "swift-cors", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
@@ -45,6 +47,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
             ],
             path: "HTTPBenchServer"
+        ),
+        // The ceiling of a SwiftNIO proxy, beside cors serve and nginx in scripts/bench-gateway.sh.
+        .executableTarget(
+            name: "cors-relay-ceiling",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "RelayCeiling"
         ),
     ]
 )

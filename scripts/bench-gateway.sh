@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # `cors serve --upstream` against nginx as a CORS reverse proxy, in one run: the same upstream (an nginx server that
-# answers "hello"), the same allowed CORS request, the same client. nginx is configured as a careful operator would
+# answers "hello"), the same allowed CORS request, the same client. A third contender, `cors-relay-ceiling`
+# (Benchmarks/RelayCeiling), copies bytes between client and upstream with SwiftNIO and does nothing else: the
+# ceiling of any SwiftNIO proxy here, so that what the HTTP and CORS work costs is seen apart from the I/O. nginx is configured as a careful operator would
 # (an exact-origin map, `always`, Vary, upstream Access-Control-* fields hidden, keep-alive to the upstream); see the
 # configuration below. The proxy under test runs on CPU 0, the upstream and wrk on CPU 1; the two proxies alternate
 # for ROUNDS rounds. Prints req/s and latency percentiles per run, then the medians and the ratios.
 #
 #   scripts/bench-gateway.sh [SECONDS] [ROUNDS] [CONNECTIONS]     defaults 5, 3, 32
 #
-# Needs nginx and wrk (apt-get install nginx wrk), installed when missing and running as root.
+# Needs nginx and wrk (apt-get install nginx wrk), installed when missing and running as root. Builds the relay (and
+# expects the release build of cors in .build-release, as scripts/build-release.sh or `swift build -c release
+# --build-path .build-release` makes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"
@@ -26,10 +30,13 @@ done
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 source scripts/lib-processes.sh
 cors=.build-release/release/cors
+swift build --package-path Benchmarks -c release --build-path .build-bench --product cors-relay-ceiling > /dev/null
+relay=.build-bench/release/cors-relay-ceiling
 
 upstream=18180
 nginxProxy=18181
 corsProxy=18182
+relayProxy=18183
 origin=https://app.example.com
 cat > "$work/policy.json" <<JSON
 { "allowOrigins": ["$origin"], "allowMethods": ["PUT"], "allowHeaders": ["content-type"], "maxAge": 600 }
@@ -79,7 +86,9 @@ pids+=($!)
 taskset -c 0 "$cors" serve --policy "$work/policy.json" --listen "127.0.0.1:$corsProxy" \
     --upstream "http://127.0.0.1:$upstream" --no-access-log > "$work/cors.log" 2>&1 &
 pids+=($!)
-for port in $upstream $nginxProxy $corsProxy; do
+taskset -c 0 "$relay" "$relayProxy" "$upstream" > "$work/relay.log" 2>&1 &
+pids+=($!)
+for port in $upstream $nginxProxy $corsProxy $relayProxy; do
     for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 # Both proxies must answer alike before they are compared.
@@ -97,8 +106,8 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | 
 echo "wrk -t1 -c$connections -d${seconds}s, GET /items with an allowed Origin; $rounds rounds"
 results="$work/results"
 for round in $(seq 1 "$rounds"); do
-    for proxy in nginx cors; do
-        if [[ $proxy == nginx ]]; then port=$nginxProxy; else port=$corsProxy; fi
+    for proxy in nginx cors relay; do
+        case $proxy in nginx) port=$nginxProxy ;; cors) port=$corsProxy ;; relay) port=$relayProxy ;; esac
         run() { taskset -c 1 wrk -t1 -c"$connections" -d"$1" --latency -H "Origin: $origin" "http://127.0.0.1:$port/items"; }
         run 1s > /dev/null
         out=$(run "${seconds}s")
@@ -118,9 +127,11 @@ def ms(text):
             return float(text[: -len(unit)]) * factor
 rows = [line.split() for line in open(sys.argv[1])]
 median = {}
-for proxy in ("nginx", "cors"):
+for proxy in ("nginx", "cors", "relay"):
     mine = [row for row in rows if row[1] == proxy]
     median[proxy] = (statistics.median(float(r[2]) for r in mine), statistics.median(ms(r[4]) for r in mine))
     print(f"{proxy:6} median {median[proxy][0]:9.0f} req/s, p99 {median[proxy][1]:.2f} ms")
 print(f"cors serve / nginx: throughput {median['cors'][0] / median['nginx'][0]:.2f}x, p99 {median['cors'][1] / median['nginx'][1]:.2f}x")
+print(f"SwiftNIO relay (no HTTP) / nginx: throughput {median['relay'][0] / median['nginx'][0]:.2f}x")
+print(f"cors serve / SwiftNIO relay: throughput {median['cors'][0] / median['relay'][0]:.2f}x")
 PY

@@ -84,6 +84,17 @@ struct HTTP1RequestParserTests {
         #expect(field.withUnsafeBytesOfValue { Array($0) } == Array("caf".utf8) + [0xE9, 0xFF])
     }
 
+    /// Names are case-insensitive (RFC 9110 §5.1) but forwarded as they came: a common name in another case than
+    /// the usual one keeps its own, and a near miss of a common name is a name of its own.
+    @Test func namesKeepTheirCase() throws {
+        let text = "GET / HTTP/1.1\r\nhost: a\r\nUser-Agent: x\r\nUSER-AGENT: y\r\nOrigins: z\r\nOrigin: o\r\n\r\n"
+        let head = try #require(parse(text).heads.first)
+        #expect(head.fields.map(\.name.rawName) == ["host", "User-Agent", "USER-AGENT", "Origins", "Origin"])
+        #expect(head.fields[values: .userAgent] == ["x", "y"])
+        #expect(head.fields[.origin] == "o")
+        #expect(parse("GET / HTTP/1.1\r\nHost: a\r\nUser Agent: x\r\n\r\n").error == "invalid-field-name")
+    }
+
     @Test(arguments: [1, 5, 1000])
     func contentLengthAndChunkedBodies(piece: Int) throws {
         let text =

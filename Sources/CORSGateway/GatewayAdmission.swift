@@ -48,7 +48,9 @@ struct GatewayAdmission {
             if path != target[..<question] { canonical.path = String(path) + target[question...] }
         }
         let cors = file.policy.evaluate(canonical)
-        if let logger, let message = cors.logMessage(for: canonical) { logger.debug("\(message)") }
+        if let logger, logger.logLevel <= .debug, let message = cors.logMessage(for: canonical) {
+            logger.debug("\(message)")
+        }
         if let immediate = cors.immediateResponse {
             self.init(.answer(GatewayResponse(head: immediate)), cors: cors)
             return
@@ -57,7 +59,9 @@ struct GatewayAdmission {
             self.init(.forward(canonical), cors: cors)
             return
         }
-        if let logger, let message = protection.logMessage(for: canonical) { logger.debug("\(message)") }
+        if let logger, logger.logLevel <= .debug, let message = protection.logMessage(for: canonical) {
+            logger.debug("\(message)")
+        }
         if var rejection = protection.rejectionResponse {
             cors.apply(to: &rejection.headerFields)
             self.init(

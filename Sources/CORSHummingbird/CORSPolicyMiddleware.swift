@@ -68,7 +68,7 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         } else {
             decision = policy.evaluate(request.head)
         }
-        if let logger, let message = decision.logMessage(for: request.head) {
+        if let logger, logger.logLevel <= logLevel, let message = decision.logMessage(for: request.head) {
             logger.log(level: logLevel, "\(message)")
         }
         if let immediate = decision.immediateResponse {

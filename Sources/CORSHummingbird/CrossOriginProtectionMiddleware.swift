@@ -40,7 +40,7 @@ public struct CrossOriginProtectionMiddleware<Context: RequestContext>: RouterMi
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let decision = protection.evaluate(request.head)
-        if let logger, let message = decision.logMessage(for: request.head) {
+        if let logger, logger.logLevel <= logLevel, let message = decision.logMessage(for: request.head) {
             logger.log(level: logLevel, "\(message)")
         }
         if let rejection = decision.rejectionResponse {

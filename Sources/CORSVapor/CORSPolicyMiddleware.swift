@@ -84,7 +84,9 @@ public struct CORSPolicyMiddleware: Middleware {
     private func respond(
         to request: Request, head: HTTPRequest, decision: CORSDecision, chainingTo next: any Responder
     ) -> EventLoopFuture<Response> {
-        if let logger, let message = decision.logMessage(for: head) { logger.log(level: logLevel, "\(message)") }
+        if let logger, logger.logLevel <= logLevel, let message = decision.logMessage(for: head) {
+            logger.log(level: logLevel, "\(message)")
+        }
         if let immediate = decision.immediateResponse {
             return request.eventLoop.makeSucceededFuture(
                 Response(

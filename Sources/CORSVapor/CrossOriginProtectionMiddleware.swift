@@ -33,7 +33,9 @@ public struct CrossOriginProtectionMiddleware: Middleware {
             method: method, scheme: nil, authority: request.headers.first(name: .host), path: request.url.string,
             headerFields: HTTPFields(request.headers, splitCookie: false))
         let decision = protection.evaluate(head)
-        if let logger, let message = decision.logMessage(for: head) { logger.log(level: logLevel, "\(message)") }
+        if let logger, logger.logLevel <= logLevel, let message = decision.logMessage(for: head) {
+            logger.log(level: logLevel, "\(message)")
+        }
         if let rejection = decision.rejectionResponse {
             return request.eventLoop.makeSucceededFuture(
                 Response(

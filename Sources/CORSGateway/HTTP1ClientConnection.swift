@@ -9,8 +9,8 @@ import NIOHTTPTypes
 /// deadlines — an exchange in which no byte moves either way for ``GatewayLimits/upstreamTimeout`` fails with
 /// ``UpstreamTimeout``; an unused connection closes after ``GatewayLimits/upstreamIdleTimeout``.
 ///
-/// The exchange and this handler call each other directly: typed parts sent through the pipeline would each be
-/// boxed and cast back, on every request.
+/// The exchange and this handler call each other directly, rather than through the pipeline, where each part would
+/// be wrapped in `NIOAny` and cast back by one more handler on every request.
 final class HTTP1ClientConnection: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer

@@ -53,9 +53,7 @@ extension Substring {
     /// Whether this is `lowercase` in any ASCII case (field names and tokens are case-insensitive), without
     /// lowercasing a copy.
     package func equalsLowercaseASCII(_ lowercase: String) -> Bool {
-        utf8.elementsEqual(lowercase.utf8) { byte, lower in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
-        }
+        utf8.elementsEqual(lowercase.utf8) { Byte.lowercased($0) == $1 }
     }
 }
 

@@ -237,17 +237,8 @@ package struct HTTP1Parser: Sendable {
     }
 
     /// Whether `bytes` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
-    private static func startsWithLowercased(_ bytes: Bytes, _ prefix: StaticString) -> Bool {
-        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
-        var index = bytes.startIndex
-        for expected in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) {
-            let byte = bytes[index]
-            guard (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected else {
-                return false
-            }
-            index += 1
-        }
-        return true
+    private static func startsWithLowercased(_ bytes: Bytes, _ prefix: String) -> Bool {
+        bytes.count >= prefix.utf8.count && zip(bytes, prefix.utf8).allSatisfy { Byte.lowercased($0) == $1 }
     }
 
     /// `HTTP-version SP status-code SP [reason-phrase]`; the space before an empty reason may be missing, as some

@@ -127,6 +127,9 @@ struct HTTP1RequestParserTests {
         ("GET http://api.example/a HTTP/1.1\r\nHost: x\r\n\r\n", true), ("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", true),
         ("GET * HTTP/1.1\r\nHost: x\r\n\r\n", false), ("CONNECT api.example:443 HTTP/1.1\r\nHost: x\r\n\r\n", false),
         ("GET ftp://a/ HTTP/1.1\r\nHost: x\r\n\r\n", false),
+        // RFC 3986 §3.1: the scheme is case-insensitive.
+        ("GET HTTPS://api.example/a HTTP/1.1\r\nHost: x\r\n\r\n", true),
+        ("GET http:/a HTTP/1.1\r\nHost: x\r\n\r\n", false), ("GET h HTTP/1.1\r\nHost: x\r\n\r\n", false),
     ])
     func targetForms(text: String, accepted: Bool) {
         let parsed = parse(text)

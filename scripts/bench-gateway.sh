@@ -9,9 +9,8 @@
 #
 #   scripts/bench-gateway.sh [SECONDS] [ROUNDS] [CONNECTIONS]     defaults 5, 3, 32
 #
-# Needs nginx and wrk (apt-get install nginx wrk), installed when missing and running as root. Builds the relay (and
-# expects the release build of cors in .build-release, as scripts/build-release.sh or `swift build -c release
-# --build-path .build-release` makes it).
+# Needs nginx and wrk (apt-get install nginx wrk), installed when missing and running as root. Builds cors and the
+# relay in release mode first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"
@@ -29,6 +28,7 @@ for tool in nginx wrk; do
 done
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 source scripts/lib-processes.sh
+swift build -c release --build-path .build-release --product cors > /dev/null
 cors=.build-release/release/cors
 swift build --package-path Benchmarks -c release --build-path .build-bench --product cors-relay-ceiling > /dev/null
 relay=.build-bench/release/cors-relay-ceiling

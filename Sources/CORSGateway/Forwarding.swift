@@ -30,15 +30,13 @@ package struct Forwarding: Sendable, Hashable {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    /// The canonical names of the four, compared as strings (no hashing) for every field of every request.
+    private static let names = [forwarded, xForwardedFor, xForwardedHost, xForwardedProto].map(\.canonicalName)
 
     /// Whether a client's field named `name` (canonical) is dropped before it is forwarded: its own forwarding
     /// fields, unless they are trusted.
     func drops(_ name: String) -> Bool {
-        guard !trustIncoming else { return false }
-        switch name {
-        case "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto": return true
-        default: return false
-        }
+        !trustIncoming && Self.names.contains(name)
     }
 
     /// Adds what the upstream should know to `headers`: the client's address (`nil` when unknown), the `Host` it

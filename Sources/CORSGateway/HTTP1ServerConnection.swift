@@ -250,7 +250,8 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         } else {
             framing = .untilClose
         }
-        let responseSaysClose = fields[values: .connection].contains { $0.lowercased().contains("close") }
+        var responseSaysClose = false
+        fields.forEachListElement(.connection) { if $0.equalsLowercaseASCII("close") { responseSaysClose = true } }
         if case .untilClose = framing {
         } else if exchange.requestKeepAlive, exchange.requestComplete, !quiescing,
             !responseSaysClose

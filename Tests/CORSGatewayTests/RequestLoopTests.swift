@@ -46,6 +46,24 @@ struct RequestLoopTests {
         try await upstream.shutdown()
     }
 
+    /// An answer that says `Connection: close` ends the connection even when the request had no body and asked to
+    /// keep it (RFC 9112 §9.6): an ambiguous path is answered that way, and the request pipelined behind it is not
+    /// answered.
+    @Test func anAnswerThatSaysCloseClosesTheConnection() async throws {
+        let upstream = try await rawUpstream { _, _ in }
+        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: quickLimits()) { base in
+            let client = try await RawSocket.connect(base)
+            try await client.send(
+                "GET /../x HTTP/1.1\r\nHost: gateway.test\r\n\r\n" + "GET /alive HTTP/1.1\r\nHost: gateway.test\r\n\r\n"
+            )
+            #expect(await client.waitForClose())
+            #expect(client.text.hasPrefix("HTTP/1.1 400 ") && client.text.contains("Connection: close\r\n"))
+            #expect(!client.text.contains("alive"), "nothing after the closing answer")
+            try await expectServes(base)
+        }
+        try await upstream.shutdown()
+    }
+
     /// A client that leaves while its request waits for the upstream gives the upstream connection back at once
     /// (closed: the upstream got a request whose answer nobody reads). With one connection allowed, the next
     /// client is served long before the upstream timeout.

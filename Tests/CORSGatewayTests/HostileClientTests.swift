@@ -86,9 +86,14 @@ struct HostileClientTests {
     }
 
     /// Item 2: twelve slow requests at once all succeed; with a pool of 2 and a queue of 2, the rest are told 503.
+    /// The timeouts are wider than `quickLimits` and the second upstream slower, so that a busy machine (tests run in
+    /// parallel) cannot turn a slow start into a timeout or let a late request find the pool free again.
     @Test func concurrentSlowRequestsAndThePoolLimits() async throws {
         let upstream = try await ScriptedServer.start { _ in
             ScriptedResponse(200, [], bytes: Array("ok".utf8), delay: 1)
+        }
+        let slower = try await ScriptedServer.start { _ in
+            ScriptedResponse(200, [], bytes: Array("ok".utf8), delay: 3)
         }
         let client = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
@@ -99,7 +104,7 @@ struct HostileClientTests {
                 for _ in 0..<count {
                     group.addTask {
                         let response = try await client.execute(
-                            HTTPClientRequest(url: base + "/slow"), timeout: .seconds(10))
+                            HTTPClientRequest(url: base + "/slow"), timeout: .seconds(15))
                         _ = try await response.body.collect(upTo: 1 << 16)
                         return Int(response.status.code)
                     }
@@ -107,24 +112,27 @@ struct HostileClientTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
         }
+        let patient = quickLimits {
+            $0.headerTimeout = .seconds(5)
+            $0.upstreamTimeout = .seconds(6)
+        }
         let start = ContinuousClock.now
-        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: quickLimits()) { base in
+        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: patient) { base in
             let results = try await statuses(base, count: 12)
             #expect(results == Array(repeating: 200, count: 12))
         }
         #expect(ContinuousClock.now - start < .seconds(8), "not one after the other (that takes 12 s)")
-        let small = quickLimits {
-            $0.upstreamConnections = 2
-            $0.upstreamQueue = 2
-            $0.upstreamTimeout = .seconds(5)
-        }
-        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: small) { base in
+        var small = patient
+        small.upstreamConnections = 2
+        small.upstreamQueue = 2
+        try await withGateway(policy: openPolicy, upstream: slower.origin, limits: small) { base in
             let results = try await statuses(base, count: 8)
             #expect(results.filter { $0 == 200 }.count == 4, "two at once, two waiting: \(results)")
             #expect(results.filter { $0 == 503 }.count == 4)
         }
         try await client.shutdown()
         try await upstream.shutdown()
+        try await slower.shutdown()
     }
 
     /// Item 2: a request that waits for a busy upstream connection longer than the timeout gets 503

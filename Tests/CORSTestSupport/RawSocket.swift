@@ -63,13 +63,20 @@ public final class RawSocket: Sendable {
         collector.state.withLock { $0.bytes.count }
     }
 
-    /// Waits until `condition` holds of what was received, or `seconds` pass; returns whether it held.
+    /// How long a wait that should succeed may take by default. It is long because tests run in parallel on a
+    /// small machine that may also be starting browsers: a wait that succeeds returns as soon as it does, so only a
+    /// failing test pays for it. Tests that expect *nothing* to arrive pass their own, short `seconds`.
+    public static let patience: Double = 20
+
+    /// Waits until `condition` holds of what was received, or `seconds` pass, or the peer has closed (nothing more
+    /// can arrive then); returns whether it held.
     @discardableResult
-    public func wait(seconds: Double = 5, until condition: ([UInt8], Bool) -> Bool) async -> Bool {
+    public func wait(seconds: Double = patience, until condition: ([UInt8], Bool) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < deadline {
             let (bytes, closed) = received
             if condition(bytes, closed) { return true }
+            if closed { return false }
             try? await Task.sleep(for: .milliseconds(10))
         }
         let (bytes, closed) = received
@@ -77,18 +84,18 @@ public final class RawSocket: Sendable {
     }
 
     /// Waits for the peer to close, for at most `seconds`; returns whether it did.
-    public func waitForClose(seconds: Double = 5) async -> Bool {
+    public func waitForClose(seconds: Double = patience) async -> Bool {
         await wait(seconds: seconds) { _, closed in closed }
     }
 
     /// Waits for `text` among the bytes received; returns whether it came.
-    public func waitFor(_ text: String, seconds: Double = 5) async -> Bool {
+    public func waitFor(_ text: String, seconds: Double = patience) async -> Bool {
         let needle = Array(text.utf8)
         return await wait(seconds: seconds) { bytes, _ in bytes.firstRange(of: needle) != nil }
     }
 
     /// The unread bytes up to and including the first empty line (a header section), once it has arrived.
-    public func readHead(seconds: Double = 5) async -> [UInt8]? {
+    public func readHead(seconds: Double = patience) async -> [UInt8]? {
         let end = Array("\r\n\r\n".utf8)
         guard await wait(seconds: seconds, until: { bytes, _ in unread(bytes).firstRange(of: end) != nil }) else {
             return nil
@@ -102,7 +109,7 @@ public final class RawSocket: Sendable {
     }
 
     /// Waits for `count` more bytes and consumes them.
-    public func read(count: Int, seconds: Double = 5) async -> [UInt8]? {
+    public func read(count: Int, seconds: Double = patience) async -> [UInt8]? {
         guard await wait(seconds: seconds, until: { bytes, _ in unread(bytes).count >= count }) else { return nil }
         return collector.state.withLock { state in
             defer { state.consumed += count }

@@ -34,9 +34,10 @@ package struct Forwarding: Sendable, Hashable {
     private static let names = [forwarded, xForwardedFor, xForwardedHost, xForwardedProto].map(\.canonicalName)
 
     /// Whether a client's field named `name` (canonical) is dropped before it is forwarded: its own forwarding
-    /// fields, unless they are trusted.
+    /// fields, unless they are trusted. (All four start with `f` or `x`: most names are ruled out by their first byte.)
     func drops(_ name: String) -> Bool {
-        !trustIncoming && Self.names.contains(name)
+        let first = name.utf8.first
+        return !trustIncoming && (first == UInt8(ascii: "f") || first == UInt8(ascii: "x")) && Self.names.contains(name)
     }
 
     /// Adds what the upstream should know to `headers`: the client's address (`nil` when unknown), the `Host` it
@@ -97,15 +98,18 @@ package struct Forwarding: Sendable, Hashable {
 /// Fields that concern one connection only and are never forwarded either way (RFC 9110 §7.6.1), with those the
 /// gateway handles itself (`Expect`, answered when the body is first read).
 enum HopByHop {
-    /// Whether `name` (canonical, lowercase) is hop-by-hop whatever `Connection` says. A `switch` on short strings
-    /// compares them in place; a `Set` would hash every field's name.
+    /// Whether `name` (canonical, lowercase) is hop-by-hop whatever `Connection` says. This runs for every field of
+    /// every message both ways: the first byte rules out most names before one string is compared.
     static func isHopByHop(_ name: String) -> Bool {
-        switch name {
-        case "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "expect":
-            return true
-        default:
-            return false
+        switch name.utf8.first {
+        case UInt8(ascii: "c"): name == "connection"
+        case UInt8(ascii: "e"): name == "expect"
+        case UInt8(ascii: "k"): name == "keep-alive"
+        case UInt8(ascii: "p"):
+            name == "proxy-authenticate" || name == "proxy-authorization" || name == "proxy-connection"
+        case UInt8(ascii: "t"): name == "te" || name == "trailer" || name == "transfer-encoding"
+        case UInt8(ascii: "u"): name == "upgrade"
+        default: false
         }
     }
 
@@ -118,12 +122,14 @@ enum HopByHop {
         // common case builds nothing).
         var listed: Set<String> = []
         var closeListed = false
-        fields.forEachListElement(.connection) { token in
-            if token.equalsLowercaseASCII("close") {
-                closeListed = true
-            } else if !token.isEmpty, !token.equalsLowercaseASCII("keep-alive") {
-                let name = token.lowercased()
-                if !isHopByHop(name) { listed.insert(name) }
+        if fields.contains(.connection) {
+            fields.forEachListElement(.connection) { token in
+                if token.equalsLowercaseASCII("close") {
+                    closeListed = true
+                } else if !token.isEmpty, !token.equalsLowercaseASCII("keep-alive") {
+                    let name = token.lowercased()
+                    if !isHopByHop(name) { listed.insert(name) }
+                }
             }
         }
         var kept = HTTPFields()

@@ -269,10 +269,10 @@ final class GatewayHandler: ChannelDuplexHandler {
         guard let context, let current else { return }
         var head = response.head
         let code = head.status.code
-        if code >= 200, code != 204, code != 304, !head.headerFields.contains(where: { $0.name == .contentLength }) {
+        if code >= 200, code != 204, code != 304, !head.headerFields.contains(.contentLength) {
             head.headerFields.append(HTTPField(name: .contentLength, value: String(response.body.readableBytes)))
         }
-        if !head.headerFields.contains(where: { $0.name == .date }) {
+        if !head.headerFields.contains(.date) {
             head.headerFields.append(HTTPField(name: .date, value: HTTPDate.now))
         }
         current.status = code

@@ -62,7 +62,7 @@ final class HTTP1ClientConnection: ChannelDuplexHandler, @unchecked Sendable {
             out = context.channel.allocator.buffer(capacity: 1024)
             let fields = request.headerFields
             framing =
-                fields[.contentLength] != nil ? .length : fields[.transferEncoding] != nil ? .chunked : .none
+                fields.contains(.contentLength) ? .length : fields.contains(.transferEncoding) ? .chunked : .none
             HTTP1Serializer.writeRequestHead(
                 method: request.method, target: request.path ?? "/", host: request.authority ?? "", fields: fields,
                 into: &out)

@@ -12,7 +12,10 @@ import NIOHTTPTypes
 /// ``Forwarding`` says, field bytes are forwarded as received. Each failure of the upstream is an answer with a
 /// status and a reason code (``UpstreamFailure``), which gets the CORS fields like any response, so the page can
 /// read it.
-package struct ReverseProxy: Sendable {
+///
+/// A class: every exchange holds it, and copying a struct of these references cost a retain and a release for each
+/// of them on every request.
+package final class ReverseProxy: Sendable {
     let pool: UpstreamPool
     let forwarding: Forwarding
     let limits: GatewayLimits
@@ -40,7 +43,7 @@ package struct ReverseProxy: Sendable {
         var fields = HopByHop.removed(from: original, reserving: 5) { name in
             name == "content-length" || forwarding.drops(name)
         }
-        if original.contains(where: { $0.name == .transferEncoding }) {
+        if original.contains(.transferEncoding) {
             fields.append(HTTPField(name: .transferEncoding, value: "chunked"))
         } else if let length = original[.contentLength] {
             fields.append(HTTPField(name: .contentLength, value: length))

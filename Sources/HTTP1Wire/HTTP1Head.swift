@@ -19,15 +19,7 @@ package struct HTTP1Head: Sendable, Hashable {
     package var framing: HTTP1Framing
     /// Whether the sender is willing to send or receive another message on the connection after this one
     /// (RFC 9112 §9.3): HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
-    package var keepAlive: Bool {
-        var close = false
-        var keep = false
-        fields.forEachListElement(.connection) { token in
-            if token.equalsLowercaseASCII("close") { close = true }
-            if token.equalsLowercaseASCII("keep-alive") { keep = true }
-        }
-        return !close && (minorVersion == 1 || keep)
-    }
+    package var keepAlive: Bool
 }
 
 extension HTTPFields {

@@ -154,7 +154,9 @@ package struct HTTP1Parser: Sendable {
             else { return nil }
             let lines = section.lines
             let trailers = try buffer.withReadableBytes { (bytes) throws(HTTP1Error) in
-                try parseFields(bytes, lines: lines[...])
+                // Framing fields in trailers mean nothing (RFC 9110 §6.5.1): what they would say is not read.
+                var ignored = FramingFields()
+                return try parseFields(bytes, lines: lines[...], summary: &ignored)
             }
             buffer.moveReaderIndex(forwardBy: length)
             section.reset()
@@ -172,25 +174,29 @@ package struct HTTP1Parser: Sendable {
 
     private func parseHead(_ bytes: UnsafeRawBufferPointer, lines: [Range<Int>]) throws(HTTP1Error) -> HTTP1Head {
         let startLine = bytes[lines[0]]
-        let fields = try parseFields(bytes, lines: lines.dropFirst())
+        var summary = FramingFields()
+        let fields = try parseFields(bytes, lines: lines.dropFirst(), summary: &summary)
         switch role {
         case .server:
             let (method, target, minor) = try Self.parseRequestLine(startLine)
-            let framing = try requestFraming(fields, minorVersion: minor)
-            try Self.checkHost(fields, minorVersion: minor)
+            let framing = try requestFraming(summary, minorVersion: minor)
+            try summary.checkHost(minorVersion: minor)
             return HTTP1Head(
                 startLine: .request(method: method, target: target), minorVersion: minor, fields: fields,
-                framing: framing)
+                framing: framing, keepAlive: summary.keepAlive(minorVersion: minor))
         case .client:
             let (status, reason, minor) = try Self.parseStatusLine(startLine)
             return HTTP1Head(
                 startLine: .response(status: status, reason: reason), minorVersion: minor, fields: fields,
-                framing: try responseFraming(fields, status: status))
+                framing: try responseFraming(summary, status: status), keepAlive: summary.keepAlive(minorVersion: minor)
+            )
         }
     }
 
+    /// The field lines as `HTTPFields`; what the framing and connection rules read is gathered into `summary` from
+    /// the same bytes on the way, so that no rule scans the fields again.
     private func parseFields(
-        _ bytes: UnsafeRawBufferPointer, lines: ArraySlice<Range<Int>>
+        _ bytes: UnsafeRawBufferPointer, lines: ArraySlice<Range<Int>>, summary: inout FramingFields
     ) throws(HTTP1Error) -> HTTPFields {
         var fields = HTTPFields()
         fields.reserveCapacity(lines.count)
@@ -211,6 +217,7 @@ package struct HTTP1Parser: Sendable {
             while end > start, bytes[end - 1] == Byte.space || bytes[end - 1] == Byte.tab { end -= 1 }
             let value = bytes[start..<end]
             guard value.allSatisfy(Byte.isFieldValue) else { throw .invalidFieldValue }
+            summary.read(name: nameBytes, value: value)
             fields.append(HTTPField(name: name, lenientValue: value))
         }
         return fields
@@ -278,30 +285,16 @@ package struct HTTP1Parser: Sendable {
         return Int(byte(7) - UInt8(ascii: "0"))
     }
 
-    /// RFC 9112 §3.2: exactly one `Host` in HTTP/1.1, and a valid one.
-    private static func checkHost(_ fields: HTTPFields, minorVersion: Int) throws(HTTP1Error) {
-        var host: HTTPField?
-        for field in fields where field.name == HTTP1Authority.host {
-            if host != nil { throw .multipleHosts }
-            host = field
-        }
-        if host == nil, minorVersion == 1 { throw .missingHost }
-        if let host, !host.withUnsafeBytesOfValue({ HTTP1Authority.isValid($0) }) { throw .invalidHost }
-    }
-
     // MARK: Framing
 
     /// RFC 9112 §6.3, for requests: `Transfer-Encoding: chunked` alone, or one `Content-Length`, or no body.
-    private func requestFraming(_ fields: HTTPFields, minorVersion: Int) throws(HTTP1Error) -> HTTP1Framing {
-        let codings = Self.transferCodings(fields)
-        let length = try Self.contentLength(fields)
-        if let codings {
+    private func requestFraming(_ summary: FramingFields, minorVersion: Int) throws(HTTP1Error) -> HTTP1Framing {
+        let length = try summary.contentLength()
+        if summary.transferEncoding {
             if minorVersion == 0 { throw .transferEncodingInHTTP10 }
             if length != nil { throw .contentLengthWithTransferEncoding }
-            guard codings.last == "chunked", codings.filter({ $0 == "chunked" }).count == 1 else {
-                throw .transferEncodingNotChunked
-            }
-            guard codings.count == 1 else { throw .unsupportedTransferCoding }
+            guard summary.lastCodingIsChunked, summary.chunkedCodings == 1 else { throw .transferEncodingNotChunked }
+            guard summary.codings == 1 else { throw .unsupportedTransferCoding }
             return .chunked
         }
         guard let length else { return .empty }
@@ -311,42 +304,16 @@ package struct HTTP1Parser: Sendable {
 
     /// RFC 9112 §6.3, for responses: no body for `HEAD`, 1xx, 204 and 304; then `chunked`, `Content-Length`, or
     /// until the connection closes. A response that has both, or another coding, is refused rather than guessed.
-    private func responseFraming(_ fields: HTTPFields, status: Int) throws(HTTP1Error) -> HTTP1Framing {
+    private func responseFraming(_ summary: FramingFields, status: Int) throws(HTTP1Error) -> HTTP1Framing {
         if status == 101 { throw .unexpectedSwitchingProtocols }
         if respondingToHEAD || (100..<200).contains(status) || status == 204 || status == 304 { return .empty }
-        let codings = Self.transferCodings(fields)
-        let length = try Self.contentLength(fields)
-        if let codings {
+        let length = try summary.contentLength()
+        if summary.transferEncoding {
             if length != nil { throw .contentLengthWithTransferEncoding }
-            guard codings == ["chunked"] else { throw .unsupportedTransferCoding }
+            guard summary.codings == 1, summary.chunkedCodings == 1 else { throw .unsupportedTransferCoding }
             return .chunked
         }
         return length.map { .length($0) } ?? .untilClose
-    }
-
-    /// The transfer codings listed, lowercased, or `nil` without `Transfer-Encoding`.
-    private static func transferCodings(_ fields: HTTPFields) -> [String]? {
-        guard fields.contains(where: { $0.name == .transferEncoding }) else { return nil }
-        var codings: [String] = []
-        fields.forEachListElement(.transferEncoding) { coding in
-            if !coding.isEmpty { codings.append(coding.lowercased()) }
-        }
-        return codings
-    }
-
-    /// The one `Content-Length`, repeated identically at most (RFC 9110 §8.6), or `nil` without one.
-    private static func contentLength(_ fields: HTTPFields) throws(HTTP1Error) -> Int? {
-        var length: Int?
-        try fields.forEachListElement(.contentLength) { (element) throws(HTTP1Error) in
-            let digits = element.utf8
-            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(Byte.isDigit) else {
-                throw .invalidContentLength
-            }
-            let parsed = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-            if let length, length != parsed { throw .invalidContentLength }
-            length = parsed
-        }
-        return length
     }
 
     // MARK: Chunks

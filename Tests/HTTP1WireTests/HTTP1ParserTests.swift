@@ -123,6 +123,24 @@ struct HTTP1RequestParserTests {
         #expect(parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").heads.first?.keepAlive == true)
     }
 
+    /// Field names and tokens in any ASCII case, lists over several lines, and a repeated identical length (RFC 9110
+    /// §5.1, §5.6.1, §8.6).
+    @Test func framingFieldsInAnyCaseAndForm() {
+        let text =
+            "POST /a HTTP/1.1\r\nhOsT: a\r\nTRANSFER-ENCODING: \t Chunked \r\nconnection: x, CLOSE\r\n\r\n0\r\n\r\n"
+        let chunked = parse(text)
+        #expect(chunked.error == nil)
+        #expect(chunked.heads.map(\.framing) == [.chunked])
+        #expect(chunked.heads.first?.keepAlive == false)
+        let repeated = parse(
+            "POST /b HTTP/1.1\r\nHost: a\r\ncontent-length: 2, 2\r\nContent-Length: 2\r\n\r\nok", close: true)
+        #expect(repeated.error == nil)
+        #expect(repeated.heads.map(\.framing) == [.length(2)])
+        #expect(repeated.bodies == [Array("ok".utf8)])
+        let legacy = parse("GET / HTTP/1.0\r\nConnection: Keep-Alive \r\n\r\n").heads.first
+        #expect(legacy?.keepAlive == true)
+    }
+
     @Test(arguments: [
         ("GET http://api.example/a HTTP/1.1\r\nHost: x\r\n\r\n", true), ("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", true),
         ("GET * HTTP/1.1\r\nHost: x\r\n\r\n", false), ("CONNECT api.example:443 HTTP/1.1\r\nHost: x\r\n\r\n", false),
@@ -163,6 +181,10 @@ struct HTTP1RequestParserTests {
         ),
         ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "unsupported-transfer-coding"),
         ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n", "transfer-encoding-not-chunked"),
+        // A token is ASCII (RFC 9110 §5.6.2): the Kelvin sign is not a `k`, though Unicode lowercases it to one.
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chun\u{212A}ed\r\n\r\n", "transfer-encoding-not-chunked"),
+        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5,\r\n\r\n", "invalid-content-length"),
+        ("GET / HTTP/1.1\r\nHOST: a\r\nhost: a\r\n\r\n", "multiple-hosts"),
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", "transfer-encoding-in-http-1.0"),
         ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1, 2\r\n\r\n", "invalid-content-length"),
         ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "invalid-content-length"),

@@ -164,9 +164,7 @@ final class GatewayHandler: ChannelDuplexHandler {
         guard let context else { return }
         services.metrics?.requestStarted()
         let admission = GatewayAdmission(request, file: services.state.file, logger: services.corsLogger)
-        let hasBody =
-            request.headerFields[.transferEncoding] != nil
-            || (request.headerFields[.contentLength].map { $0 != "0" } ?? false)
+        let hasBody = request.headerFields.contains(.transferEncoding) || (request.headerFields.contentLength ?? 0) > 0
         switch admission.verdict {
         case .answer(let response):
             current = Current(request: request, admission: admission, hasBody: hasBody, work: .answer(response))

@@ -243,7 +243,7 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         let code = response.status.code
         if exchange.method == .head || code == 204 || code == 304 {
             framing = .none
-        } else if let length = fields[.contentLength].flatMap(Int.init) {
+        } else if let length = fields.contentLength {
             framing = .length(expected: length, written: 0)
         } else if exchange.minorVersion == 1 {
             framing = .chunked
@@ -258,10 +258,20 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         {
             exchange.keepAlive = true
         }
-        // The framing fields are the connection's own: the response's are replaced, not edited in a copy.
+        // The framing fields are the connection's own: the response's are replaced, not edited in a copy. Its
+        // Content-Length stays only on a response without a body (to HEAD, 304), where it describes the
+        // representation; a body's length is written as one number ("5, 5" is valid, RFC 9110 §8.6, but not what
+        // every client reads), and one that is not a length goes, as the body is then chunked.
+        let keepsLength: Bool
+        if case .none = framing { keepsLength = true } else { keepsLength = false }
         HTTP1Serializer.writeStatusLine(response.status, into: &buffer)
         HTTP1Serializer.writeFieldLines(fields, into: &buffer) {
-            $0.name != .connection && $0.name != .transferEncoding
+            $0.name != .connection && $0.name != .transferEncoding && (keepsLength || $0.name != .contentLength)
+        }
+        if case .length(let length, _) = framing {
+            buffer.writeStaticString("Content-Length: ")
+            buffer.writeString(String(length))
+            buffer.writeStaticString("\r\n")
         }
         if !exchange.keepAlive {
             buffer.writeStaticString("Connection: close\r\n")

@@ -45,8 +45,9 @@ package final class ReverseProxy: Sendable {
         }
         if original.contains(.transferEncoding) {
             fields.append(HTTPField(name: .transferEncoding, value: "chunked"))
-        } else if let length = original[.contentLength] {
-            fields.append(HTTPField(name: .contentLength, value: length))
+        } else if let length = original.contentLength {
+            // One number, however the client repeated it (RFC 9110 §8.6).
+            fields.append(HTTPField(name: .contentLength, value: String(length)))
         }
         forwarding.apply(to: &fields, client: client, host: request.authority, proto: forwarding.proto)
         let target = pool.target

@@ -36,6 +36,13 @@ enum Byte {
         byte == tab || (byte >= 0x20 && byte != 0x7F)
     }
 
+    /// The number 1 to 18 decimal digits write (a `Content-Length` element, RFC 9110 §8.6); `nil` for anything else,
+    /// signs and spaces included.
+    static func decimalValue(_ digits: some Collection<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(isDigit) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+
     /// The value of a hexadecimal digit.
     static func hexValue(_ byte: UInt8) -> Int? {
         switch byte {

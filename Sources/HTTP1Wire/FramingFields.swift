@@ -46,15 +46,13 @@ struct FramingFields {
         }
     }
 
-    /// Each element of a list, repeated identically at most (RFC 9110 §8.6): 1 to 18 digits, empty ones refused.
+    /// Each element of a list, repeated identically at most (RFC 9110 §8.6), empty ones refused.
     private mutating func readContentLength(_ value: Bytes) {
         Self.forEachElement(value) { digits in
-            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(Byte.isDigit) else {
+            guard let parsed = Byte.decimalValue(digits), length == nil || length == parsed else {
                 invalidLength = true
                 return
             }
-            let parsed = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-            if let length, length != parsed { invalidLength = true }
             length = parsed
         }
     }

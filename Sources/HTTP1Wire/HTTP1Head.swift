@@ -41,6 +41,23 @@ extension HTTPFields {
     }
 }
 
+extension HTTPFields {
+    /// The body's length that `Content-Length` gives: every element of every such field the same number (RFC 9110
+    /// §8.6); `nil` without the field, or when its elements are not all one number.
+    package var contentLength: Int? {
+        var length: Int?
+        var valid = true
+        forEachListElement(.contentLength) { element in
+            guard let parsed = Byte.decimalValue(element.utf8), length == nil || length == parsed else {
+                valid = false
+                return
+            }
+            length = parsed
+        }
+        return valid ? length : nil
+    }
+}
+
 extension Substring {
     /// Whether this is `lowercase` in any ASCII case (field names and tokens are case-insensitive), without
     /// lowercasing a copy.

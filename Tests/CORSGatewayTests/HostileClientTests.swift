@@ -389,6 +389,28 @@ struct HostileClientTests {
         try await upstream.shutdown()
     }
 
+    /// A length written twice ("3, 3", valid by RFC 9110 §8.6) goes on as one number both ways, and never beside
+    /// `Transfer-Encoding`: not every reader takes the list form.
+    @Test func aRepeatedLengthIsForwardedAsOneNumber() async throws {
+        let upstream = try await rawUpstream { socket, head in
+            let forwarded = String(decoding: head, as: UTF8.self).lowercased()
+            let body = await socket.read(count: 3, seconds: 10)
+            let asOne = forwarded.contains("content-length: 3\r\n") && !forwarded.contains("3, 3")
+            let answer = asOne && body == Array("abc".utf8) ? "ok" : "no"
+            try await socket.send("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\n" + answer)
+        }
+        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: quickLimits()) { base in
+            let client = try await RawSocket.connect(base)
+            try await client.send("POST /n HTTP/1.1\r\nHost: gateway.test\r\nContent-Length: 3, 3\r\n\r\nabc")
+            #expect(await client.waitFor("\r\n\r\nok"), "\(client.text)")
+            let text = client.text.lowercased()
+            #expect(text.contains("content-length: 2\r\n") && !text.contains("2, 2"), "\(client.text)")
+            #expect(!text.contains("transfer-encoding"), "\(client.text)")
+            client.close()
+        }
+        try await upstream.shutdown()
+    }
+
     /// HTTP/1.1 as clients use it: pipelined requests answered in order, `Expect: 100-continue` answered when the
     /// body is wanted, HTTP/1.0 without keep-alive.
     @Test func pipeliningContinueAndHTTP10() async throws {

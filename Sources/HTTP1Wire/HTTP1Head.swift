@@ -28,14 +28,18 @@ extension HTTPFields {
     package func forEachListElement<E: Error>(
         _ name: HTTPField.Name, _ body: (Substring) throws(E) -> Void
     ) throws(E) {
+        // Most messages lack the field: this check borrows the fields, where the loop below copies each one.
+        guard contains(name) else { return }
         for field in self where field.name == name {
             let value = field.value
-            var start = value.startIndex
+            // Bytes, not characters: the delimiter is the octet `,`, and no grapheme breaking is needed to find it.
+            let bytes = value.utf8
+            var start = bytes.startIndex
             while true {
-                let end = value[start...].firstIndex(of: ",") ?? value.endIndex
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
                 try body(value[start..<end].trimmingTabsAndSpaces)
-                guard end < value.endIndex else { break }
-                start = value.index(after: end)
+                guard end < bytes.endIndex else { break }
+                start = bytes.index(after: end)
             }
         }
     }
@@ -79,9 +83,11 @@ package enum HTTP1Framing: Sendable, Hashable {
 }
 
 extension Substring {
+    /// Without the spaces and tabs (ASCII, one byte each) at either end.
     var trimmingTabsAndSpaces: Substring {
-        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isWhitespace($0) }) else { return self[endIndex...] }
-        return self[first...lastIndex(where: { !isWhitespace($0) })!]
+        let bytes = utf8
+        let isWhitespace = { (byte: UInt8) in byte == Byte.space || byte == Byte.tab }
+        guard let first = bytes.firstIndex(where: { !isWhitespace($0) }) else { return self[endIndex...] }
+        return self[first..<bytes.index(after: bytes.lastIndex(where: { !isWhitespace($0) })!)]
     }
 }

@@ -43,7 +43,8 @@ struct GatewayAdmission {
                         status: 400, code: "ambiguous-path", message: "\(ambiguity) [\(ambiguity.code)]", close: true)))
             return
         case .success(let path):
-            let question = target.firstIndex(of: "?") ?? target.endIndex
+            // A byte search: the target is ASCII (the parser checked), so no character needs to be formed.
+            let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex
             // Most paths are canonical already: the request is then left as it is, not copied.
             if path != target[..<question] { canonical.path = String(path) + target[question...] }
         }

@@ -5,7 +5,8 @@
 # ceiling of any SwiftNIO proxy here, so that what the HTTP and CORS work costs is seen apart from the I/O. nginx is configured as a careful operator would
 # (an exact-origin map, `always`, Vary, upstream Access-Control-* fields hidden, keep-alive to the upstream); see the
 # configuration below. The proxy under test runs on CPU 0, the upstream and wrk on CPU 1; the two proxies alternate
-# for ROUNDS rounds. Prints req/s and latency percentiles per run, then the medians and the ratios.
+# for ROUNDS rounds. Prints req/s, latency percentiles and CPU time per request of each proxy per run, then the medians
+# and the ratios.
 #
 #   scripts/bench-gateway.sh [SECONDS] [ROUNDS] [CONNECTIONS]     defaults 5, 3, 32
 #
@@ -82,12 +83,13 @@ mkdir -p "$work/body" "$work/proxy"
 taskset -c 1 "$nginx" -c "$work/upstream.conf" -g 'daemon off;' > "$work/upstream.out" 2>&1 &
 pids+=($!)
 taskset -c 0 "$nginx" -c "$work/proxy.conf" -g 'daemon off;' > "$work/proxy.out" 2>&1 &
-pids+=($!)
+nginxPid=$!
 taskset -c 0 "$cors" serve --policy "$work/policy.json" --listen "127.0.0.1:$corsProxy" \
     --upstream "http://127.0.0.1:$upstream" --no-access-log > "$work/cors.log" 2>&1 &
-pids+=($!)
+corsPid=$!
 taskset -c 0 "$relay" "$relayProxy" "$upstream" > "$work/relay.log" 2>&1 &
-pids+=($!)
+relayPid=$!
+pids+=("$nginxPid" "$corsPid" "$relayPid")
 for port in $upstream $nginxProxy $corsProxy $relayProxy; do
     for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
@@ -102,21 +104,42 @@ for port in $nginxProxy $corsProxy; do
     fi
 done
 
+# The CPU time a proxy spent so far, in clock ticks: user and system time of its process (for nginx, its worker
+# too), from /proc. Divided by the requests served, it is the proxy's cost per request, which moves much less than
+# req/s on a shared machine.
+cpuTicks() {
+    local total=0 pid fields
+    for pid in "$@"; do
+        read -r -a fields < "/proc/$pid/stat"
+        total=$((total + fields[13] + fields[14]))
+    done
+    echo "$total"
+}
+ticksPerSecond=$(getconf CLK_TCK)
+
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); $($nginx -v 2>&1 | cut -d' ' -f3)"
 echo "wrk -t1 -c$connections -d${seconds}s, GET /items with an allowed Origin; $rounds rounds"
 results="$work/results"
 for round in $(seq 1 "$rounds"); do
     for proxy in nginx cors relay; do
-        case $proxy in nginx) port=$nginxProxy ;; cors) port=$corsProxy ;; relay) port=$relayProxy ;; esac
+        case $proxy in
+            nginx) port=$nginxProxy processes=("$nginxPid" $(pgrep -P "$nginxPid")) ;;
+            cors) port=$corsProxy processes=("$corsPid") ;;
+            relay) port=$relayProxy processes=("$relayPid") ;;
+        esac
         run() { taskset -c 1 wrk -t1 -c"$connections" -d"$1" --latency -H "Origin: $origin" "http://127.0.0.1:$port/items"; }
         run 1s > /dev/null
+        before=$(cpuTicks "${processes[@]}")
         out=$(run "${seconds}s")
+        after=$(cpuTicks "${processes[@]}")
         rps=$(sed -n 's/^Requests\/sec: *//p' <<< "$out")
+        requests=$(awk '/requests in/ { print $1 }' <<< "$out")
+        cpu=$(awk -v t=$((after - before)) -v hz="$ticksPerSecond" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
         p50=$(awk '$1 == "50%" { print $2 }' <<< "$out")
         p99=$(awk '$1 == "99%" { print $2 }' <<< "$out")
         errors=$(grep -c "Socket errors\|Non-2xx" <<< "$out" || true)
-        echo "$round $proxy $rps $p50 $p99 $errors" >> "$results"
-        echo "round $round $proxy: $rps req/s, p50 $p50, p99 $p99, error lines $errors"
+        echo "$round $proxy $rps $p50 $p99 $errors $cpu" >> "$results"
+        echo "round $round $proxy: $rps req/s, p50 $p50, p99 $p99, CPU $cpu us/request, error lines $errors"
     done
 done
 python3 - "$results" <<'PY'
@@ -129,9 +152,15 @@ rows = [line.split() for line in open(sys.argv[1])]
 median = {}
 for proxy in ("nginx", "cors", "relay"):
     mine = [row for row in rows if row[1] == proxy]
-    median[proxy] = (statistics.median(float(r[2]) for r in mine), statistics.median(ms(r[4]) for r in mine))
-    print(f"{proxy:6} median {median[proxy][0]:9.0f} req/s, p99 {median[proxy][1]:.2f} ms")
+    median[proxy] = (
+        statistics.median(float(r[2]) for r in mine),
+        statistics.median(ms(r[4]) for r in mine),
+        statistics.median(float(r[6]) for r in mine),
+    )
+    print(f"{proxy:6} median {median[proxy][0]:9.0f} req/s, p99 {median[proxy][1]:.2f} ms, CPU {median[proxy][2]:.1f} us/request")
 print(f"cors serve / nginx: throughput {median['cors'][0] / median['nginx'][0]:.2f}x, p99 {median['cors'][1] / median['nginx'][1]:.2f}x")
 print(f"SwiftNIO relay (no HTTP) / nginx: throughput {median['relay'][0] / median['nginx'][0]:.2f}x")
 print(f"cors serve / SwiftNIO relay: throughput {median['cors'][0] / median['relay'][0]:.2f}x")
+print(f"CPU per request above the relay's (the HTTP and CORS work): nginx {median['nginx'][2] - median['relay'][2]:+.1f} us, "
+      f"cors serve {median['cors'][2] - median['relay'][2]:+.1f} us")
 PY

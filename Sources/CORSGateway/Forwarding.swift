@@ -122,14 +122,12 @@ enum HopByHop {
         // common case builds nothing).
         var listed: Set<String> = []
         var closeListed = false
-        if fields.contains(.connection) {
-            fields.forEachListElement(.connection) { token in
-                if token.equalsLowercaseASCII("close") {
-                    closeListed = true
-                } else if !token.isEmpty, !token.equalsLowercaseASCII("keep-alive") {
-                    let name = token.lowercased()
-                    if !isHopByHop(name) { listed.insert(name) }
-                }
+        fields.forEachListElement(.connection) { token in
+            if token.equalsLowercaseASCII("close") {
+                closeListed = true
+            } else if !token.isEmpty, !token.equalsLowercaseASCII("keep-alive") {
+                let name = token.lowercased()
+                if !isHopByHop(name) { listed.insert(name) }
             }
         }
         var kept = HTTPFields()

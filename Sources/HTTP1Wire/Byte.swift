@@ -36,7 +36,7 @@ enum Byte {
         byte == tab || (byte >= 0x20 && byte != 0x7F)
     }
 
-    /// The number 1 to 18 decimal digits write (a `Content-Length` element, RFC 9110 §8.6); `nil` for anything else,
+    /// The value of 1 to 18 decimal digits (a `Content-Length` element, RFC 9110 §8.6); `nil` for anything else,
     /// signs and spaces included.
     static func decimalValue(_ digits: some Collection<UInt8>) -> Int? {
         guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(isDigit) else { return nil }

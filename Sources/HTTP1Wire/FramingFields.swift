@@ -5,8 +5,8 @@
 /// Names and tokens are compared as ASCII without regard to case (RFC 9110 §5.1, §5.6.2), byte for byte: a
 /// non-ASCII character never matches a token, whatever Unicode's case mapping would make of it.
 struct FramingFields {
-    private(set) var hosts = 0
-    private(set) var validHost = true
+    private var hosts = 0
+    private var validHost = true
     /// Whether a `Transfer-Encoding` field is present, even an empty one.
     private(set) var transferEncoding = false
     /// The non-empty transfer codings listed, over all `Transfer-Encoding` fields in order.

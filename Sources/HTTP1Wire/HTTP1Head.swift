@@ -43,9 +43,7 @@ extension HTTPFields {
             }
         }
     }
-}
 
-extension HTTPFields {
     /// The body's length that `Content-Length` gives: every element of every such field the same number (RFC 9110
     /// §8.6); `nil` without the field, or when its elements are not all one number.
     package var contentLength: Int? {

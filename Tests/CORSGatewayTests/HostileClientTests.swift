@@ -217,7 +217,8 @@ struct HostileClientTests {
             for _ in 0..<1000 { idle.append(try await RawSocket.connect(base)) }
             let start = ContinuousClock.now
             try await expectServes(base)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // Well before the 30 s header timeout would have freed a slot; wide, for a busy machine.
+            #expect(ContinuousClock.now - start < .seconds(15))
             idle.forEach { $0.close() }
         }
         try await upstream.shutdown()

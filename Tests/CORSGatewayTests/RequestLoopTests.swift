@@ -85,7 +85,8 @@ struct RequestLoopTests {
             leaving.close()
             let start = ContinuousClock.now
             try await expectServes(base)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // Well before the 20 s upstream timeout would have freed the connection; wide, for a busy machine.
+            #expect(ContinuousClock.now - start < .seconds(10))
         }
         try await upstream.shutdown()
     }

@@ -258,12 +258,12 @@ final class HTTP1ServerConnection: ChannelDuplexHandler, RemovableChannelHandler
         {
             exchange.keepAlive = true
         }
-        // The framing fields are the connection's own: the response's are replaced, not edited in a copy. Its
-        // Content-Length stays only on a response without a body (to HEAD, 304), where it describes the
-        // representation; a body's length is written as one number ("5, 5" is valid, RFC 9110 §8.6, but not what
+        // The framing fields are the connection's own: the response's are replaced, not edited in a copy. By RFC
+        // 9110 §8.6, Content-Length never goes on a 204, and stays on a response to HEAD and on a 304, where it
+        // describes the representation; a body's length is written as one number ("5, 5" is valid but not what
         // every client reads), and one that is not a length goes, as the body is then chunked.
         let keepsLength: Bool
-        if case .none = framing { keepsLength = true } else { keepsLength = false }
+        if case .none = framing { keepsLength = code != 204 } else { keepsLength = false }
         HTTP1Serializer.writeStatusLine(response.status, into: &buffer)
         HTTP1Serializer.writeFieldLines(fields, into: &buffer) {
             $0.name != .connection && $0.name != .transferEncoding && (keepsLength || $0.name != .contentLength)

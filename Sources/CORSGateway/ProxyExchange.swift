@@ -242,10 +242,9 @@ final class ProxyExchange {
             return
         }
         metrics?.recordUpstream(status: status, duration: askedAt.duration(to: .now))
-        // Content-Length stays where it frames the body, and on bodiless answers to HEAD and 304 where it
-        // describes the representation; the gateway frames the rest itself. Room is left for the CORS fields.
-        let dropsLength = head.framing == .chunked || head.framing == .untilClose || status == 204
-        let fields = HopByHop.removed(from: head.fields, reserving: 4) { dropsLength && $0 == "content-length" }
+        // The client's connection writes the framing fields itself (`HTTP1ServerConnection.writeHead`). Room is
+        // left for the CORS fields.
+        let fields = HopByHop.removed(from: head.fields, reserving: 4)
         keepAlive = head.keepAlive && head.framing != .untilClose
         let response = HTTPResponse(status: .init(code: status, reasonPhrase: reason), headerFields: fields)
         // Every answer given while the client is still uploading streams: it must reach the client before the

@@ -16,6 +16,36 @@ enum Byte {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
+    /// Whether `bytes` are `lowercase` in any ASCII case (RFC 9110 §5.1, §5.6.2). Byte for byte: a non-ASCII
+    /// character matches nothing, whatever Unicode's case mapping would make of it.
+    static func equalsLowercase(_ bytes: some Collection<UInt8>, _ lowercase: some Collection<UInt8>) -> Bool {
+        bytes.count == lowercase.count && zip(bytes, lowercase).allSatisfy { lowercased($0) == $1 }
+    }
+
+    /// `SP` or `HTAB`: the optional whitespace (`OWS`, RFC 9110 §5.6.3) around list elements and field values.
+    static func isSpaceOrTab(_ byte: UInt8) -> Bool {
+        byte == space || byte == tab
+    }
+
+    /// Calls `body` with each element of the comma-separated list (RFC 9110 §5.6.1) in `bytes`, trimmed of spaces
+    /// and tabs, empty ones included. Bytes, not characters: the delimiter is the octet `,`, found without forming
+    /// a character.
+    static func forEachListElement<Bytes: BidirectionalCollection<UInt8>, E: Error>(
+        in bytes: Bytes, _ body: (Bytes.SubSequence) throws(E) -> Void
+    ) throws(E) {
+        var start = bytes.startIndex
+        while true {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+            var first = start
+            var last = end
+            while first < last, isSpaceOrTab(bytes[first]) { bytes.formIndex(after: &first) }
+            while last > first, isSpaceOrTab(bytes[bytes.index(before: last)]) { bytes.formIndex(before: &last) }
+            try body(bytes[first..<last])
+            guard end < bytes.endIndex else { return }
+            start = bytes.index(after: end)
+        }
+    }
+
     /// `tchar` (RFC 9110 §5.6.2).
     static func isToken(_ byte: UInt8) -> Bool {
         switch byte {

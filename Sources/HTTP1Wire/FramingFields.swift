@@ -23,22 +23,22 @@ struct FramingFields {
     /// Notes what the field line `name: value` says, if it is one of the four.
     mutating func read(name: Bytes, value: Bytes) {
         switch name.count {
-        case 4 where Self.equals(name, "host"):
+        case 4 where Byte.equalsLowercase(name, "host".utf8):
             hosts += 1
             if hosts == 1 { validHost = HTTP1Authority.isValid(value) }
-        case 10 where Self.equals(name, "connection"):
-            Self.forEachElement(value) { token in
-                if Self.equals(token, "close") { close = true }
-                if Self.equals(token, "keep-alive") { keepAliveToken = true }
+        case 10 where Byte.equalsLowercase(name, "connection".utf8):
+            Byte.forEachListElement(in: value) { token in
+                if Byte.equalsLowercase(token, "close".utf8) { close = true }
+                if Byte.equalsLowercase(token, "keep-alive".utf8) { keepAliveToken = true }
             }
-        case 14 where Self.equals(name, "content-length"):
+        case 14 where Byte.equalsLowercase(name, "content-length".utf8):
             readContentLength(value)
-        case 17 where Self.equals(name, "transfer-encoding"):
+        case 17 where Byte.equalsLowercase(name, "transfer-encoding".utf8):
             transferEncoding = true
-            Self.forEachElement(value) { coding in
+            Byte.forEachListElement(in: value) { coding in
                 guard !coding.isEmpty else { return }
                 codings += 1
-                lastCodingIsChunked = Self.equals(coding, "chunked")
+                lastCodingIsChunked = Byte.equalsLowercase(coding, "chunked".utf8)
                 if lastCodingIsChunked { chunkedCodings += 1 }
             }
         default:
@@ -48,7 +48,7 @@ struct FramingFields {
 
     /// Each element of a list, repeated identically at most (RFC 9110 §8.6), empty ones refused.
     private mutating func readContentLength(_ value: Bytes) {
-        Self.forEachElement(value) { digits in
+        Byte.forEachListElement(in: value) { digits in
             guard let parsed = Byte.decimalValue(digits), length == nil || length == parsed else {
                 invalidLength = true
                 return
@@ -74,27 +74,5 @@ struct FramingFields {
     /// (RFC 9112 §9.3): HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
     func keepAlive(minorVersion: Int) -> Bool {
         !close && (minorVersion == 1 || keepAliveToken)
-    }
-
-    /// Calls `body` with each element of a comma-separated list (RFC 9110 §5.6.1), trimmed of spaces and tabs, empty
-    /// ones included.
-    private static func forEachElement(_ value: Bytes, _ body: (Bytes) -> Void) {
-        var start = value.startIndex
-        while true {
-            let end = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.endIndex
-            var first = start
-            var last = end
-            while first < last, value[first] == Byte.space || value[first] == Byte.tab { first += 1 }
-            while last > first, value[last - 1] == Byte.space || value[last - 1] == Byte.tab { last -= 1 }
-            body(value[first..<last])
-            guard end < value.endIndex else { return }
-            start = end + 1
-        }
-    }
-
-    /// Whether `bytes` is `lowercase` in any ASCII case.
-    private static func equals(_ bytes: Bytes, _ lowercase: StaticString) -> Bool {
-        bytes.count == lowercase.utf8CodeUnitCount
-            && lowercase.withUTF8Buffer { zip(bytes, $0).allSatisfy { Byte.lowercased($0) == $1 } }
     }
 }

@@ -31,16 +31,7 @@ extension HTTPFields {
         // Most messages lack the field: this check borrows the fields, where the loop below copies each one.
         guard contains(name) else { return }
         for field in self where field.name == name {
-            let value = field.value
-            // Bytes, not characters: the delimiter is the octet `,`, and no grapheme breaking is needed to find it.
-            let bytes = value.utf8
-            var start = bytes.startIndex
-            while true {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
-                try body(value[start..<end].trimmingTabsAndSpaces)
-                guard end < bytes.endIndex else { break }
-                start = bytes.index(after: end)
-            }
+            try Byte.forEachListElement(in: field.value.utf8) { (element) throws(E) in try body(Substring(element)) }
         }
     }
 
@@ -64,7 +55,7 @@ extension Substring {
     /// Whether this is `lowercase` in any ASCII case (field names and tokens are case-insensitive), without
     /// lowercasing a copy.
     package func equalsLowercaseASCII(_ lowercase: String) -> Bool {
-        utf8.elementsEqual(lowercase.utf8) { Byte.lowercased($0) == $1 }
+        Byte.equalsLowercase(utf8, lowercase.utf8)
     }
 }
 
@@ -78,14 +69,4 @@ package enum HTTP1Framing: Sendable, Hashable {
     case chunked
     /// A response with neither field: everything until the server closes the connection.
     case untilClose
-}
-
-extension Substring {
-    /// Without the spaces and tabs (ASCII, one byte each) at either end.
-    var trimmingTabsAndSpaces: Substring {
-        let bytes = utf8
-        let isWhitespace = { (byte: UInt8) in byte == Byte.space || byte == Byte.tab }
-        guard let first = bytes.firstIndex(where: { !isWhitespace($0) }) else { return self[endIndex...] }
-        return self[first..<bytes.index(after: bytes.lastIndex(where: { !isWhitespace($0) })!)]
-    }
 }

@@ -203,7 +203,7 @@ package struct HTTP1Parser: Sendable {
         for line in lines {
             let lower = line.lowerBound
             let upper = line.upperBound
-            guard bytes[lower] != Byte.space, bytes[lower] != Byte.tab else { throw .obsoleteLineFolding }
+            guard !Byte.isSpaceOrTab(bytes[lower]) else { throw .obsoleteLineFolding }
             guard let colon = bytes[lower..<upper].firstIndex(of: Byte.colon), colon > lower else {
                 throw .invalidFieldName
             }
@@ -213,8 +213,8 @@ package struct HTTP1Parser: Sendable {
             else { throw .invalidFieldName }
             var start = colon + 1
             var end = upper
-            while start < end, bytes[start] == Byte.space || bytes[start] == Byte.tab { start += 1 }
-            while end > start, bytes[end - 1] == Byte.space || bytes[end - 1] == Byte.tab { end -= 1 }
+            while start < end, Byte.isSpaceOrTab(bytes[start]) { start += 1 }
+            while end > start, Byte.isSpaceOrTab(bytes[end - 1]) { end -= 1 }
             let value = bytes[start..<end]
             guard value.allSatisfy(Byte.isFieldValue) else { throw .invalidFieldValue }
             summary.read(name: nameBytes, value: value)
@@ -245,7 +245,7 @@ package struct HTTP1Parser: Sendable {
 
     /// Whether `bytes` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
     private static func startsWithLowercased(_ bytes: Bytes, _ prefix: String) -> Bool {
-        bytes.count >= prefix.utf8.count && zip(bytes, prefix.utf8).allSatisfy { Byte.lowercased($0) == $1 }
+        bytes.count >= prefix.utf8.count && Byte.equalsLowercase(bytes.prefix(prefix.utf8.count), prefix.utf8)
     }
 
     /// `HTTP-version SP status-code SP [reason-phrase]`; the space before an empty reason may be missing, as some
@@ -334,7 +334,7 @@ package struct HTTP1Parser: Sendable {
         let digits = line.prefix(while: { Byte.hexValue($0) != nil })
         guard !digits.isEmpty, digits.count <= 15 else { throw .invalidChunk }
         var rest = line[digits.endIndex...]
-        while let first = rest.first, first == Byte.space || first == Byte.tab { rest = rest.dropFirst() }
+        while let first = rest.first, Byte.isSpaceOrTab(first) { rest = rest.dropFirst() }
         guard rest.isEmpty || (rest.first == UInt8(ascii: ";") && rest.allSatisfy(Byte.isFieldValue)) else {
             throw .invalidChunk
         }

@@ -412,6 +412,23 @@ struct HostileClientTests {
         try await upstream.shutdown()
     }
 
+    /// RFC 9110 §8.6: a 204 never carries `Content-Length`, even when the upstream sent one; the connection goes on.
+    @Test func aNoContentAnswerLosesItsLength() async throws {
+        let upstream = try await rawUpstream { socket, _ in
+            try await socket.send("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nX-Kept: yes\r\n\r\n")
+        }
+        try await withGateway(policy: openPolicy, upstream: upstream.origin, limits: quickLimits()) { base in
+            let client = try await RawSocket.connect(base)
+            try await client.send("DELETE /d HTTP/1.1\r\nHost: gateway.test\r\n\r\n")
+            #expect(await client.waitFor("\r\n\r\n"), "\(client.text)")
+            let text = client.text.lowercased()
+            #expect(text.hasPrefix("http/1.1 204 ") && text.contains("x-kept: yes"), "\(client.text)")
+            #expect(!text.contains("content-length"), "\(client.text)")
+            client.close()
+        }
+        try await upstream.shutdown()
+    }
+
     /// HTTP/1.1 as clients use it: pipelined requests answered in order, `Expect: 100-continue` answered when the
     /// body is wanted, HTTP/1.0 without keep-alive.
     @Test func pipeliningContinueAndHTTP10() async throws {

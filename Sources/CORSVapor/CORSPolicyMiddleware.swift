@@ -93,16 +93,26 @@ public struct CORSPolicyMiddleware: Middleware {
                     status: HTTPResponseStatus(statusCode: Int(immediate.status.code)),
                     headers: HTTPHeaders(immediate.headerFields)))
         }
-        return next.respond(to: request)
-            .flatMapError { error in
+        // One stage after the next responder, as a middleware that only adds fields has: `flatMapError` then `map`
+        // cost a second promise and callback on every request.
+        let decorated = request.eventLoop.makePromise(of: Response.self)
+        next.respond(to: request).whenComplete { result in
+            switch result {
+            case .success(let response):
+                Self.apply(decision, to: response)
+                decorated.succeed(response)
+            case .failure(let error):
                 // Only when no ErrorMiddleware runs inside this one: render the error as Vapor would.
                 ErrorMiddleware.default(environment: request.application.environment)
                     .respond(to: request, chainingTo: FailingResponder(error: error))
+                    .map { response in
+                        Self.apply(decision, to: response)
+                        return response
+                    }
+                    .cascade(to: decorated)
             }
-            .map { response in
-                Self.apply(decision, to: response)
-                return response
-            }
+        }
+        return decorated.futureResult
     }
 
     /// Applies the decision to the CORS fields and `Vary` only, leaving every other field as it is; when the response

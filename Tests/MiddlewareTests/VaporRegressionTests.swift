@@ -109,4 +109,20 @@ struct VaporRegressionTests {
             #expect(await browserFetch(base + "/missing", from: app).result.status == 404)
         }
     }
+
+    /// With no `ErrorMiddleware` at all, ours renders a thrown error as Vapor would and still answers it with CORS
+    /// fields, so the page can read it (without it, Vapor's server closes with a bare 500).
+    @Test func errorResponsesWithoutErrorMiddleware() async throws {
+        try await withVapor({ application in
+            application.middleware = Middlewares()
+            application.useCORS(try CORSPolicy(allowOrigins: [app]))
+            addRoutes(application)
+        }) { base in
+            let thrown = await browserFetch(base + "/fail", from: app)
+            #expect(thrown.result.isReadable && thrown.result.status == 400, "\(thrown.result)")
+            let missing = await browserFetch(base + "/missing", from: app)
+            #expect(missing.result.isReadable && missing.result.status == 404, "\(missing.result)")
+            #expect(await browserFetch(base + "/items", from: app).result.isReadable)
+        }
+    }
 }

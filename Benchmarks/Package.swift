@@ -2,7 +2,7 @@
 
 // The benchmarks of swift-cors, a package of their own so that the root manifest says exactly what users get:
 //   swift package --package-path Benchmarks benchmark      CORSCoreBenchmarks (ordo-one/benchmark)
-//   scripts/bench-http.sh                                   cors-bench-server under wrk
+//   scripts/bench-http.sh                                   cors-bench-server under wrk, cors-middleware-bench
 //   scripts/bench-peers.sh                                  cors-peer-bench beside rs/cors (Peers/, Go)
 //   scripts/bench-gateway.sh                                cors-relay-ceiling, the bare SwiftNIO relay
 import PackageDescription
@@ -45,8 +45,30 @@ let package = Package(
                 .product(name: "CORSHummingbird", package: "swift-cors"),
                 .product(name: "CORSVapor", package: "swift-cors"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
+                "BenchMiddleware",
             ],
             path: "HTTPBenchServer"
+        ),
+        // The floor of any CORS middleware, for cors-bench-server and cors-middleware-bench.
+        .target(
+            name: "BenchMiddleware",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "BenchMiddleware"
+        ),
+        // What each middleware adds to a request inside the framework, without the network (scripts/bench-http.sh).
+        .executableTarget(
+            name: "cors-middleware-bench",
+            dependencies: [
+                .product(name: "CORSCore", package: "swift-cors"),
+                .product(name: "CORSHummingbird", package: "swift-cors"),
+                .product(name: "CORSVapor", package: "swift-cors"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), "BenchMiddleware", "MallocCounter",
+            ],
+            path: "MiddlewareBench"
         ),
         // The ceiling of a SwiftNIO proxy, beside cors serve and nginx in scripts/bench-gateway.sh.
         .executableTarget(

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Requests per second of the same hello-world app with no CORS middleware, the framework's built-in one, and
-# swift-cors's CORSPolicyMiddleware, for Hummingbird and Vapor, measured with wrk on loopback in one run. The server
-# is pinned to CPU 0 and wrk to CPU 1 (taskset) so that they do not take turns on one core; the three variants
-# alternate within each round, and every round's ratio to "none" is printed, then the median per variant. Then the
-# work per request is counted for each variant (mallocs, retains, releases, context switches; see below).
+# What a CORS middleware costs in a server: the same hello-world app with no middleware (`none`), a middleware that
+# only calls the next responder (`pass`), one that adds the allowed answer's two fields without deciding anything
+# (`fields`: the floor of any CORS middleware), the framework's built-in CORS middleware (`builtin`) and swift-cors's
+# CORSPolicyMiddleware (`ours`), for Hummingbird and Vapor, on loopback.
+#
+# 1. Under wrk: the server pinned to CPU 0 and wrk to CPU 1 (taskset), the variants alternating within each round;
+#    req/s and the server's CPU time per request (user and system time from /proc over the run, divided by the
+#    requests served), then the medians and their ratios to `none`. CPU per request moves much less than req/s on a
+#    shared machine.
+# 2. In process (cors-middleware-bench): the router's responder called in a loop, without the network; ns and
+#    allocations per request above `none`, minimum of 7 rounds.
+# 3. The work per request under wrk (mallocs, retains, releases, context switches; see below).
 #
 #   scripts/bench-http.sh [SECONDS] [ROUNDS]     each run lasts SECONDS (default 5), ROUNDS rounds (default 3)
 #
@@ -13,8 +20,18 @@ cd "$(dirname "$0")/.."
 seconds="${1:-5}"
 rounds="${2:-3}"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
-swift build --package-path Benchmarks -c release --build-path .build-bench --product cors-bench-server > /dev/null
+for product in cors-bench-server cors-middleware-bench; do
+    swift build --package-path Benchmarks -c release --build-path .build-bench --product "$product" > /dev/null
+done
 server=.build-bench/release/cors-bench-server
+variants=(none pass fields builtin ours)
+ticksPerSecond=$(getconf CLK_TCK)
+# The CPU time the server has spent so far, in clock ticks (user + system, from /proc).
+cpuTicks() {
+    local fields
+    read -r -a fields < "/proc/$1/stat"
+    echo $((fields[13] + fields[14]))
+}
 port=18080
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -34,27 +51,38 @@ stop() {
 run() { taskset -c 1 wrk -t1 -c32 -d"$1" -H 'Origin: https://app.example.com' "http://127.0.0.1:$port/hello"; }
 for round in $(seq 1 "$rounds"); do
     for framework in hummingbird vapor; do
-        for middleware in none builtin ours; do
+        for middleware in "${variants[@]}"; do
             start "$framework" "$middleware"
             run 1s > /dev/null # warm-up
-            rps=$(run "${seconds}s" | sed -n 's/^Requests\/sec: *//p')
+            before=$(cpuTicks "$pid")
+            out=$(run "${seconds}s")
+            after=$(cpuTicks "$pid")
             stop
-            echo "$round $framework $middleware $rps" >> "$results"
+            rps=$(sed -n 's/^Requests\/sec: *//p' <<< "$out")
+            requests=$(awk '/requests in/ { print $1 }' <<< "$out")
+            cpu=$(awk -v t=$((after - before)) -v hz="$ticksPerSecond" -v n="$requests" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
+            echo "$round $framework $middleware $rps $cpu" >> "$results"
+            echo "round $round $framework $middleware: $rps req/s, CPU $cpu us/request"
         done
     done
 done
-python3 - "$results" "$rounds" <<'PY'
+python3 - "$results" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
-rounds = int(sys.argv[2])
-rps = {(r, f, m): float(v) for r, f, m, v in rows}
-print(f"{'framework':12} {'cors':8}" + "".join(f" {'round ' + str(r):>17}" for r in range(1, rounds + 1)) + "   median")
+print(f"{'framework':12} {'cors':8} {'req/s':>9} {'ratio':>6} {'CPU us/request':>15} {'ratio':>6} {'above none':>11}")
 for f in ["hummingbird", "vapor"]:
-    for m in ["none", "builtin", "ours"]:
-        ratios = [rps[(str(r), f, m)] / rps[(str(r), f, "none")] for r in range(1, rounds + 1)]
-        cells = "".join(f" {rps[(str(r), f, m)]:9.0f} ({ratios[r - 1]:.3f})" for r in range(1, rounds + 1))
-        print(f"{f:12} {m:8}{cells}   {statistics.median(ratios):.3f}")
+    median = {}
+    for m in ["none", "pass", "fields", "builtin", "ours"]:
+        mine = [r for r in rows if r[1] == f and r[2] == m]
+        median[m] = (statistics.median(float(r[3]) for r in mine), statistics.median(float(r[4]) for r in mine))
+        rps, cpu = median[m]
+        none = median["none"]
+        print(f"{f:12} {m:8} {rps:9.0f} {rps / none[0]:6.3f} {cpu:15.2f} {cpu / none[1]:6.3f} {cpu - none[1]:+11.2f}")
 PY
+echo
+echo "in process, without the network (cors-middleware-bench 100000 7):"
+.build-bench/release/cors-middleware-bench 100000 7
+echo
 
 # Throughput on this shared machine moves by more than the differences measured, so the work per request is also
 # counted, which moves much less: calls of malloc and of the Swift runtime's retain and release per request (uprobes),
@@ -71,7 +99,7 @@ uprobes "$server" libswiftCore.so swift_retain swift_release
 echo "work per request (calls per request over a 2 s run)"
 printf '%-12s %-8s %9s %9s %9s %9s\n' framework cors malloc retain release switches
 for framework in hummingbird vapor; do
-    for middleware in none builtin ours; do
+    for middleware in "${variants[@]}"; do
         start "$framework" "$middleware"
         run 1s > /dev/null
         counts=$(mktemp)

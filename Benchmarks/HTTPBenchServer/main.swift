@@ -1,4 +1,7 @@
 // The hello-world app of scripts/bench-http.sh: `cors-bench-server hummingbird|vapor none|builtin|ours PORT`.
+// Two more variants give the floor of any CORS middleware in each framework: `pass` (a middleware that only calls
+// the next responder) and `fields` (one that adds the two fields of an allowed answer, fixed, without deciding).
+import BenchMiddleware
 import CORSCore
 import CORSHummingbird
 import CORSVapor
@@ -24,6 +27,11 @@ if framework == "vapor" {
         app.middleware.use(CORSMiddleware(configuration: configuration), at: .beginning)
     case "ours":
         app.useCORS(policy)
+    case "pass":
+        app.middleware.use(VaporPassMiddleware(fields: [:]), at: .beginning)
+    case "fields":
+        let fields: HTTPHeaders = ["Access-Control-Allow-Origin": trusted, "Vary": "Origin"]
+        app.middleware.use(VaporPassMiddleware(fields: fields), at: .beginning)
     default:
         break
     }
@@ -36,6 +44,10 @@ if framework == "vapor" {
         router.add(middleware: Hummingbird.CORSMiddleware(allowOrigin: .oneOf(trusted), allowMethods: [.get, .put]))
     case "ours":
         router.add(middleware: CORSHummingbird.CORSPolicyMiddleware(policy))
+    case "pass":
+        router.add(middleware: PassMiddleware(fields: [:]))
+    case "fields":
+        router.add(middleware: PassMiddleware(fields: [.accessControlAllowOrigin: trusted, .vary: "Origin"]))
     default:
         break
     }

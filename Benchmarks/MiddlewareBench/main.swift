@@ -1,0 +1,149 @@
+import BenchMiddleware
+// What a CORS middleware adds to a request inside each framework, without the network: the router's responder is
+// called in a loop on a fresh request (an allowed `GET /hello` with `Origin`), for the app without middleware, with a
+// middleware that only calls the next responder (`pass`), one that adds the allowed answer's two fields without
+// deciding (`fields`: the floor of any CORS middleware), the framework's built-in CORS middleware and swift-cors's.
+// The same apps as cors-bench-server (scripts/bench-http.sh). Prints, per framework and variant, the minimum over
+// the rounds of ns per request, the allocations per request, and both above `none`.
+//
+//   cors-middleware-bench [ITERATIONS [ROUNDS]]     100000 requests per round, 7 rounds by default
+import CORSCore
+import CORSHummingbird
+import CORSVapor
+import HTTPTypes
+import Hummingbird
+import Logging
+import MallocCounter
+import NIOCore
+import NIOEmbedded
+import Vapor
+
+let arguments = CommandLine.arguments.dropFirst()
+let iterations = arguments.first.flatMap { Int($0) } ?? 100_000
+let rounds = arguments.dropFirst().first.flatMap { Int($0) } ?? 7
+let trusted = "https://app.example.com"
+let policy = try CORSPolicy(allowOrigins: [trusted], allowMethods: ["PUT"], allowHeaders: ["content-type"], maxAge: 600)
+let variants = ["none", "pass", "fields", "builtin", "ours"]
+let logger = {
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    return logger
+}()
+
+/// The clock and the allocation count when a loop of calls starts.
+struct Start {
+    let instant = ContinuousClock.now
+    let allocations = malloc_counter_total()
+
+    /// The time and allocations per call of the `iterations` calls made since.
+    func perCall() -> (nanoseconds: Double, allocations: Double) {
+        let elapsed = ContinuousClock.now - instant
+        let allocated = malloc_counter_total() - allocations
+        let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        return (nanoseconds / Double(iterations), allocations < 0 ? .nan : Double(allocated) / Double(iterations))
+    }
+}
+
+// Hummingbird: the router's responder, as the server calls it for each request.
+func hummingbirdResponder(_ variant: String) -> RouterResponder<BasicRequestContext> {
+    let router = Hummingbird.Router()
+    switch variant {
+    case "pass": router.add(middleware: PassMiddleware(fields: [:]))
+    case "fields":
+        router.add(middleware: PassMiddleware(fields: [.accessControlAllowOrigin: trusted, .vary: "Origin"]))
+    case "builtin":
+        router.add(middleware: Hummingbird.CORSMiddleware(allowOrigin: .oneOf(trusted), allowMethods: [.get, .put]))
+    case "ours": router.add(middleware: CORSHummingbird.CORSPolicyMiddleware(policy))
+    default: break
+    }
+    router.get("/hello") { _, _ in "hello" }
+    return router.buildResponder()
+}
+
+/// Rounds of every variant in turn, off the main actor so that no call hops between executors.
+@concurrent func measureHummingbird() async throws -> [String: [(Double, Double)]] {
+    let channel = EmbeddedChannel()
+    let head = HTTPRequest(
+        method: .get, scheme: nil, authority: "127.0.0.1", path: "/hello", headerFields: [.origin: trusted])
+    let responders = variants.map { ($0, hummingbirdResponder($0)) }
+    var results: [String: [(Double, Double)]] = [:]
+    for _ in 0..<rounds {
+        for (variant, responder) in responders {
+            let start = Start()
+            for _ in 0..<iterations {
+                let request = Hummingbird.Request(head: head, body: .init(buffer: ByteBuffer()))
+                let context = BasicRequestContext(
+                    source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                let response = try await responder.respond(to: request, context: context)
+                precondition(response.status == .ok)
+            }
+            results["hummingbird \(variant)", default: []].append(start.perCall())
+        }
+    }
+    return results
+}
+var results = try await measureHummingbird()
+
+// Vapor: the application's responder (global middleware, then the router), on one of its event loops so that every
+// future completes in place.
+func vaporApplication(_ variant: String) async throws -> Vapor.Application {
+    let app = try await Vapor.Application.make(Environment(name: "production", arguments: ["cors-middleware-bench"]))
+    app.logger = logger
+    switch variant {
+    case "pass": app.middleware.use(VaporPassMiddleware(fields: [:]), at: .beginning)
+    case "fields":
+        app.middleware.use(
+            VaporPassMiddleware(fields: ["Access-Control-Allow-Origin": trusted, "Vary": "Origin"]), at: .beginning)
+    case "builtin":
+        let configuration = CORSMiddleware.Configuration(
+            allowedOrigin: .any([trusted]), allowedMethods: [.GET, .PUT], allowedHeaders: [.contentType])
+        app.middleware.use(CORSMiddleware(configuration: configuration), at: .beginning)
+    case "ours": app.useCORS(policy)
+    default: break
+    }
+    app.get("hello") { _ in "hello" }
+    try await app.asyncBoot()
+    return app
+}
+
+var vaporApplications: [(String, Vapor.Application)] = []
+for variant in variants { vaporApplications.append((variant, try await vaporApplication(variant))) }
+let headers: HTTPHeaders = ["Host": "127.0.0.1", "Origin": trusted]
+for _ in 0..<rounds {
+    for (variant, app) in vaporApplications {
+        let responder = app.responder.current
+        let loop = app.eventLoopGroup.any()
+        let result = try await loop.submit {
+            // On the loop, synchronously: each future is complete when `respond` returns.
+            let start = Start()
+            for _ in 0..<iterations {
+                let request = Vapor.Request(
+                    application: app, method: .GET, url: "/hello", headers: headers, logger: logger, on: loop)
+                var status: HTTPResponseStatus?
+                responder.respond(to: request).assumeIsolated().whenSuccess { status = $0.status }
+                precondition(status == .ok, "the response was not complete in place")
+            }
+            return start.perCall()
+        }.get()
+        results["vapor \(variant)", default: []].append(result)
+    }
+}
+for (_, app) in vaporApplications { try await app.asyncShutdown() }
+
+print("framework    middleware   ns/request  allocations   ns above none  allocations above none")
+for framework in ["hummingbird", "vapor"] {
+    let none = results["\(framework) none"]!
+    let noneTime = none.map(\.0).min()!
+    let noneAllocations = none.map(\.1).min()!
+    for variant in variants {
+        let rows = results["\(framework) \(variant)"]!
+        let time = rows.map(\.0).min()!
+        let allocations = rows.map(\.1).min()!
+        print(
+            framework.padding(toLength: 12, withPad: " ", startingAt: 0),
+            variant.padding(toLength: 10, withPad: " ", startingAt: 0),
+            String(
+                format: "%12.0f %12.1f %15.0f %23.1f", time, allocations, time - noneTime, allocations - noneAllocations
+            ))
+    }
+}

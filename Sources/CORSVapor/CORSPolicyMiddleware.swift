@@ -54,20 +54,18 @@ public struct CORSPolicyMiddleware: Middleware {
     /// switches per request against 0.20 without middleware, counted by `scripts/bench-http.sh`). A task runs only
     /// when an `OriginSource` must be asked.
     public func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        // The policy reads only three fields: one pass converts just them. It reads the path only for its routes.
+        // The policy reads only three fields: one pass converts just them. It reads the path only for its routes and
+        // the method only when the request could be a preflight; no `HTTPRequest` is built unless a log line or an
+        // `OriginSource` needs one.
         let policy = state.policy
-        var fields = HTTPFields()
-        for (name, value) in request.headers {
-            if let name = CORSPolicy.readFieldName(name) { fields.append(HTTPField(name: name, value: value)) }
-        }
-        guard let method = HTTPRequest.Method(request.method.rawValue) else {
-            return request.eventLoop.makeSucceededFuture(Response(status: .badRequest))
-        }
-        let head = HTTPRequest(
-            method: method, scheme: nil, authority: nil, path: policy.dependsOnPath ? request.url.string : "/",
-            headerFields: fields)
+        let fields = Self.readFields(of: request)
         guard let originSource else {
-            return respond(to: request, head: head, decision: policy.evaluate(head), chainingTo: next)
+            let decision = policy.evaluate(
+                isOptions: request.method == .OPTIONS, path: request.url.string, fields: fields)
+            return respond(to: request, fields: fields, decision: decision, chainingTo: next)
+        }
+        guard let head = Self.head(of: request, fields: fields) else {
+            return request.eventLoop.makeSucceededFuture(Response(status: .badRequest))
         }
         let logger = logger
         let promise = request.eventLoop.makePromise(of: CORSDecision.self)
@@ -77,14 +75,32 @@ public struct CORSPolicyMiddleware: Middleware {
             return asked.decision
         }
         return promise.futureResult.flatMap { decision in
-            respond(to: request, head: head, decision: decision, chainingTo: next)
+            respond(to: request, fields: fields, decision: decision, chainingTo: next)
         }
     }
 
+    /// The request fields the policy reads, in one pass over the request's.
+    private static func readFields(of request: Request) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in request.headers {
+            if let name = CORSPolicy.readFieldName(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return fields
+    }
+
+    /// The request as the policy sees it: the fields it reads, its method and its path; `nil` when the method is not
+    /// a token.
+    private static func head(of request: Request, fields: HTTPFields) -> HTTPRequest? {
+        guard let method = HTTPRequest.Method(request.method.rawValue) else { return nil }
+        return HTTPRequest(method: method, scheme: nil, authority: nil, path: request.url.string, headerFields: fields)
+    }
+
     private func respond(
-        to request: Request, head: HTTPRequest, decision: CORSDecision, chainingTo next: any Responder
+        to request: Request, fields: HTTPFields, decision: CORSDecision, chainingTo next: any Responder
     ) -> EventLoopFuture<Response> {
-        if let logger, logger.logLevel <= logLevel, let message = decision.logMessage(for: head) {
+        if let logger, logger.logLevel <= logLevel, let head = Self.head(of: request, fields: fields),
+            let message = decision.logMessage(for: head)
+        {
             logger.log(level: logLevel, "\(message)")
         }
         if let immediate = decision.immediateResponse {
@@ -128,6 +144,7 @@ public struct CORSPolicyMiddleware: Middleware {
             for name in Set(touched.map(\.name)) { headers.remove(name: name.rawName) }
         }
         decision.apply(to: &touched)
+        headers.reserveCapacity(headers.count + touched.count)
         for field in touched { headers.add(name: field.name.rawName, value: field.value) }
         response.headers = headers
     }

@@ -24,7 +24,20 @@ extension CORSPolicy {
     ///
     /// Work is bounded by the request's field count and by ``HeaderList/Limits``, never by a header's length.
     public func evaluate(_ request: HTTPRequest, allowing dynamicOrigin: Origin? = nil) -> CORSDecision {
-        let fields = request.headerFields
+        evaluate(
+            isOptions: request.method == .options, path: request.path ?? "/", fields: request.headerFields,
+            allowing: dynamicOrigin)
+    }
+
+    /// ``evaluate(_:allowing:)`` on a request's parts, for shells whose requests are not `HTTPRequest`s: building one
+    /// costs more than the decision. `isOptions` is read only when the request could be a preflight, `path` only
+    /// when the policy has routes (see ``dependsOnPath``); `fields` needs only the fields `evaluate` reads (see
+    /// ``readFieldName(_:)``).
+    @inline(__always)
+    package func evaluate(
+        isOptions: @autoclosure () -> Bool, path: @autoclosure () -> String, fields: HTTPFields,
+        allowing dynamicOrigin: Origin? = nil
+    ) -> CORSDecision {
         let found = CORSRequestFields(fields)
         let originCount = found.originCount
         var originValue: String?
@@ -32,12 +45,12 @@ extension CORSPolicy {
         let requestMethodCount = found.requestMethodCount
 
         // The method is read only when the request could be a preflight: most requests are not.
-        let isPreflight = originValue != nil && requestMethodCount > 0 && request.method == .options
+        let isPreflight = originValue != nil && requestMethodCount > 0 && isOptions()
         let rules: CompiledRules
         if routes.isEmpty {
             rules = root
         } else {
-            switch self.rules(forPath: (request.path ?? "/")[...]) {
+            switch self.rules(forPath: path()[...]) {
             case .success(let matched?):
                 rules = matched
             case .success(nil):

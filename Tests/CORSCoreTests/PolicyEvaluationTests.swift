@@ -323,4 +323,24 @@ struct PolicyEvaluationTests {
         #expect(empty.map(\.code) == [.noOrigins])
         #expect(empty.first?.fix?.contains(#"write `"cors": false`"#) == true)
     }
+
+    /// Field names are case-insensitive (RFC 9110 §5.1): a shell that converts only the fields `evaluate` reads finds
+    /// them in any case, and only them — a name of the same length is not one of them.
+    @Test func theFieldsEvaluateReadsAreFoundInAnyCase() {
+        #expect(CORSPolicy.readFieldName("Origin") == .origin)
+        #expect(CORSPolicy.readFieldName("oRIGIN") == .origin)
+        #expect(CORSPolicy.readFieldName("ACCESS-CONTROL-REQUEST-METHOD") == .accessControlRequestMethod)
+        #expect(CORSPolicy.readFieldName("Access-Control-Request-Headers") == .accessControlRequestHeaders)
+        for other in ["Oregon", "Origin ", "Orig\u{131}n", "access-control-request-methodz", "Host", ""] {
+            #expect(CORSPolicy.readFieldName(other) == nil, "\(other)")
+        }
+        // The parts of a request `evaluate` reads, without an `HTTPRequest`: the same decision.
+        let policy = try! CORSPolicy(allowOrigins: ["https://app.example.com"], allowMethods: ["PUT"])
+        let fields: HTTPFields = [.origin: "https://app.example.com", .accessControlRequestMethod: "PUT"]
+        let whole = policy.evaluate(
+            HTTPRequest(method: .options, scheme: nil, authority: nil, path: "/", headerFields: fields))
+        let parts = policy.evaluate(isOptions: true, path: "/", fields: fields)
+        #expect(parts.immediateResponse?.headerFields == whole.immediateResponse?.headerFields)
+        #expect(parts.immediateResponse?.status == 204)
+    }
 }

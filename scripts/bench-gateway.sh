@@ -104,18 +104,8 @@ for port in $nginxProxy $corsProxy; do
     fi
 done
 
-# The CPU time a proxy spent so far, in clock ticks: user and system time of its process (for nginx, its worker
-# too), from /proc. Divided by the requests served, it is the proxy's cost per request, which moves much less than
-# req/s on a shared machine.
-cpuTicks() {
-    local total=0 pid fields
-    for pid in "$@"; do
-        read -r -a fields < "/proc/$pid/stat"
-        total=$((total + fields[13] + fields[14]))
-    done
-    echo "$total"
-}
-ticksPerSecond=$(getconf CLK_TCK)
+# The CPU time a proxy spent (for nginx, its worker too), divided by the requests served: its cost per request.
+source scripts/lib-cputime.sh
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); $($nginx -v 2>&1 | cut -d' ' -f3)"
 echo "wrk -t1 -c$connections -d${seconds}s, GET /items with an allowed Origin; $rounds rounds"

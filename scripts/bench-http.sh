@@ -25,13 +25,7 @@ for product in cors-bench-server cors-middleware-bench; do
 done
 server=.build-bench/release/cors-bench-server
 variants=(none pass fields builtin ours)
-ticksPerSecond=$(getconf CLK_TCK)
-# The CPU time the server has spent so far, in clock ticks (user + system, from /proc).
-cpuTicks() {
-    local fields
-    read -r -a fields < "/proc/$1/stat"
-    echo $((fields[13] + fields[14]))
-}
+source scripts/lib-cputime.sh
 port=18080
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT

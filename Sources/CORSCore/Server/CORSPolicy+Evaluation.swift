@@ -31,8 +31,7 @@ extension CORSPolicy {
 
     /// ``evaluate(_:allowing:)`` on a request's parts, for shells whose requests are not `HTTPRequest`s: building one
     /// costs more than the decision. `isOptions` is read only when the request could be a preflight, `path` only
-    /// when the policy has routes (see ``dependsOnPath``); `fields` needs only the fields `evaluate` reads (see
-    /// ``readFieldName(_:)``).
+    /// when the policy has routes; `fields` needs only the fields `evaluate` reads (see ``readFieldName(_:)``).
     @inline(__always)
     package func evaluate(
         isOptions: @autoclosure () -> Bool, path: @autoclosure () -> String, fields: HTTPFields,
@@ -207,10 +206,6 @@ extension CORSPolicy {
         }
         return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
     }
-
-    /// Whether the answer can depend on the request's path: only when the policy has routes. A shell that must build
-    /// the path from another representation can skip it otherwise.
-    package var dependsOnPath: Bool { !routes.isEmpty }
 
     /// The field name, among those `evaluate` reads (`Origin`, `Access-Control-Request-Method`,
     /// `Access-Control-Request-Headers`), that `rawName` spells in any case; `nil` for every other name. For shells

@@ -41,32 +41,29 @@ let package = Package(
         .executableTarget(
             name: "cors-bench-server",
             dependencies: [
+                "BenchApps", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "HTTPBenchServer"
+        ),
+        // The hello-world app, its five variants, for cors-bench-server and cors-middleware-bench.
+        .target(
+            name: "BenchApps",
+            dependencies: [
                 .product(name: "CORSCore", package: "swift-cors"),
                 .product(name: "CORSHummingbird", package: "swift-cors"),
                 .product(name: "CORSVapor", package: "swift-cors"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
-                "BenchMiddleware",
             ],
-            path: "HTTPBenchServer"
-        ),
-        // The floor of any CORS middleware, for cors-bench-server and cors-middleware-bench.
-        .target(
-            name: "BenchMiddleware",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
-            ],
-            path: "BenchMiddleware"
+            path: "BenchApps"
         ),
         // What each middleware adds to a request inside the framework, without the network (scripts/bench-http.sh).
         .executableTarget(
             name: "cors-middleware-bench",
             dependencies: [
-                .product(name: "CORSCore", package: "swift-cors"),
-                .product(name: "CORSHummingbird", package: "swift-cors"),
-                .product(name: "CORSVapor", package: "swift-cors"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Vapor", package: "vapor"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOEmbedded", package: "swift-nio"), "BenchMiddleware", "MallocCounter",
+                .product(name: "NIOEmbedded", package: "swift-nio"), "BenchApps", "MallocCounter",
             ],
             path: "MiddlewareBench"
         ),

@@ -1,15 +1,12 @@
-import BenchMiddleware
 // What a CORS middleware adds to a request inside each framework, without the network: the router's responder is
 // called in a loop on a fresh request (an allowed `GET /hello` with `Origin`), for the app without middleware, with a
 // middleware that only calls the next responder (`pass`), one that adds the allowed answer's two fields without
 // deciding (`fields`: the floor of any CORS middleware), the framework's built-in CORS middleware and swift-cors's.
-// The same apps as cors-bench-server (scripts/bench-http.sh). Prints, per framework and variant, the minimum over
+// The same apps as cors-bench-server (Benchmarks/BenchApps). Prints, per framework and variant, the minimum over
 // the rounds of ns per request, the allocations per request, and both above `none`.
 //
 //   cors-middleware-bench [ITERATIONS [ROUNDS]]     100000 requests per round, 7 rounds by default
-import CORSCore
-import CORSHummingbird
-import CORSVapor
+import BenchApps
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -21,9 +18,8 @@ import Vapor
 let arguments = CommandLine.arguments.dropFirst()
 let iterations = arguments.first.flatMap { Int($0) } ?? 100_000
 let rounds = arguments.dropFirst().first.flatMap { Int($0) } ?? 7
-let trusted = "https://app.example.com"
-let policy = try CORSPolicy(allowOrigins: [trusted], allowMethods: ["PUT"], allowHeaders: ["content-type"], maxAge: 600)
-let variants = ["none", "pass", "fields", "builtin", "ours"]
+let trusted = BenchApp.trustedOrigin
+let variants = BenchApp.variants
 let logger = {
     var logger = Logger(label: "bench")
     logger.logLevel = .error
@@ -44,28 +40,12 @@ struct Start {
     }
 }
 
-// Hummingbird: the router's responder, as the server calls it for each request.
-func hummingbirdResponder(_ variant: String) -> RouterResponder<BasicRequestContext> {
-    let router = Hummingbird.Router()
-    switch variant {
-    case "pass": router.add(middleware: PassMiddleware(fields: [:]))
-    case "fields":
-        router.add(middleware: PassMiddleware(fields: [.accessControlAllowOrigin: trusted, .vary: "Origin"]))
-    case "builtin":
-        router.add(middleware: Hummingbird.CORSMiddleware(allowOrigin: .oneOf(trusted), allowMethods: [.get, .put]))
-    case "ours": router.add(middleware: CORSHummingbird.CORSPolicyMiddleware(policy))
-    default: break
-    }
-    router.get("/hello") { _, _ in "hello" }
-    return router.buildResponder()
-}
-
 /// Rounds of every variant in turn, off the main actor so that no call hops between executors.
 @concurrent func measureHummingbird() async throws -> [String: [(Double, Double)]] {
     let channel = EmbeddedChannel()
     let head = HTTPRequest(
         method: .get, scheme: nil, authority: "127.0.0.1", path: "/hello", headerFields: [.origin: trusted])
-    let responders = variants.map { ($0, hummingbirdResponder($0)) }
+    let responders = variants.map { ($0, BenchApp.hummingbirdRouter($0).buildResponder()) }
     var results: [String: [(Double, Double)]] = [:]
     for _ in 0..<rounds {
         for (variant, responder) in responders {
@@ -89,19 +69,7 @@ var results = try await measureHummingbird()
 func vaporApplication(_ variant: String) async throws -> Vapor.Application {
     let app = try await Vapor.Application.make(Environment(name: "production", arguments: ["cors-middleware-bench"]))
     app.logger = logger
-    switch variant {
-    case "pass": app.middleware.use(VaporPassMiddleware(fields: [:]), at: .beginning)
-    case "fields":
-        app.middleware.use(
-            VaporPassMiddleware(fields: ["Access-Control-Allow-Origin": trusted, "Vary": "Origin"]), at: .beginning)
-    case "builtin":
-        let configuration = CORSMiddleware.Configuration(
-            allowedOrigin: .any([trusted]), allowedMethods: [.GET, .PUT], allowedHeaders: [.contentType])
-        app.middleware.use(CORSMiddleware(configuration: configuration), at: .beginning)
-    case "ours": app.useCORS(policy)
-    default: break
-    }
-    app.get("hello") { _ in "hello" }
+    BenchApp.configure(app, variant: variant)
     try await app.asyncBoot()
     return app
 }

@@ -135,6 +135,9 @@ public struct CORSPolicyMiddleware: Middleware {
     /// has none of those (the common case), the decision's fields are simply added.
     private static func apply(_ decision: CORSDecision, to response: Response) {
         var headers = response.headers
+        // The response lets go of its copy while the fields are added, so that they are added in place rather than
+        // to a copy of the whole list.
+        response.headers = HTTPHeaders()
         var touched = HTTPFields()
         if headers.contains(where: { CORSDecision.appliesToField(rawName: $0.name) }) {
             for (name, value) in headers {

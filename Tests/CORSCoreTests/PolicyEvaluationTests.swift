@@ -343,4 +343,15 @@ struct PolicyEvaluationTests {
         #expect(parts.immediateResponse?.headerFields == whole.immediateResponse?.headerFields)
         #expect(parts.immediateResponse?.status == 204)
     }
+
+    /// A shell whose responses are not `HTTPFields` finds the fields `apply` owns — every `Access-Control-*` field
+    /// (Fetch, https://fetch.spec.whatwg.org/#http-responses) and `Vary` — in any case (RFC 9110 §5.1), and no other.
+    @Test func theFieldsApplyOwnsAreFoundInAnyCase() {
+        for owned in ["Access-Control-Allow-Origin", "ACCESS-CONTROL-MAX-AGE", "access-control-x", "Vary", "vARY"] {
+            #expect(CORSDecision.appliesToField(rawName: owned), "\(owned)")
+        }
+        for other in ["access-control", "Access-Control_Allow", "x-access-control-a", "Varyx", "var", "v", "a", ""] {
+            #expect(!CORSDecision.appliesToField(rawName: other), "\(other)")
+        }
+    }
 }

@@ -237,17 +237,19 @@ extension CORSPolicy {
 private enum ReadField {
     case origin, requestMethod, requestHeaders
 
-    /// The field `name` spells in any case, told apart by length first so that other names cost one comparison; a
-    /// lowercase name (an `HTTPField.Name`'s canonical one) is compared whole, before any byte is lowercased.
+    /// The field `name` spells in any case, told apart by length first so that other names cost one comparison; the
+    /// two usual spellings (an `HTTPField.Name`'s lowercase canonical one, and HTTP/1.1's capitalized one) are
+    /// compared whole, before any byte is lowercased.
     @inline(__always)
     init?(_ name: String) {
-        func spells(_ lowercase: String) -> Bool {
-            name == lowercase || ASCII.equalsIgnoringCase(name.utf8, lowercase.utf8)
+        func spells(_ lowercase: String, _ capitalized: String) -> Bool {
+            name == lowercase || name == capitalized || ASCII.equalsIgnoringCase(name.utf8, lowercase.utf8)
         }
         switch name.utf8.count {
-        case 6 where spells("origin"): self = .origin
-        case 29 where spells("access-control-request-method"): self = .requestMethod
-        case 30 where spells("access-control-request-headers"): self = .requestHeaders
+        case 6 where spells("origin", "Origin"): self = .origin
+        case 29 where spells("access-control-request-method", "Access-Control-Request-Method"): self = .requestMethod
+        case 30 where spells("access-control-request-headers", "Access-Control-Request-Headers"):
+            self = .requestHeaders
         default: return nil
         }
     }

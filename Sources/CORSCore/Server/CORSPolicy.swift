@@ -16,11 +16,26 @@
 /// ```
 public struct CORSPolicy: Sendable {
     /// The configuration the policy was built from, as given.
-    public let configuration: Configuration
-    let root: CompiledRules
+    public var configuration: Configuration { compiled.configuration }
+    var root: CompiledRules { compiled.root }
     /// Route prefixes (without a trailing `/`), longest first, so the first match is the most specific; no rules
     /// where the route switches CORS off.
-    let routes: [(prefix: String, rules: CompiledRules?)]
+    var routes: [(prefix: String, rules: CompiledRules?)] { compiled.routes }
+    /// All of it behind one reference: a middleware copies the policy out of its ``CORSPolicyState`` on every request,
+    /// and a copy of seven references cost seven retains and releases.
+    private let compiled: Compiled
+
+    private final class Compiled: Sendable {
+        let configuration: Configuration
+        let root: CompiledRules
+        let routes: [(prefix: String, rules: CompiledRules?)]
+
+        init(configuration: Configuration, root: CompiledRules, routes: [(prefix: String, rules: CompiledRules?)]) {
+            self.configuration = configuration
+            self.root = root
+            self.routes = routes
+        }
+    }
 
     /// Validates `configuration`; throws every problem at once.
     public init(_ configuration: Configuration) throws(CORSPolicyError) {
@@ -65,9 +80,9 @@ public struct CORSPolicy: Sendable {
             }
         }
         guard diagnostics.isEmpty else { throw CORSPolicyError(diagnostics: diagnostics) }
-        self.configuration = configuration
-        self.root = root
-        self.routes = routes.sorted { $0.prefix.utf8.count > $1.prefix.utf8.count }
+        compiled = Compiled(
+            configuration: configuration, root: root,
+            routes: routes.sorted { $0.prefix.utf8.count > $1.prefix.utf8.count })
     }
 
     /// Builds and validates a policy from its fields; see ``Configuration``.

@@ -5,7 +5,10 @@
 // The same apps as cors-bench-server (Benchmarks/BenchApps). Prints, per framework and variant, the minimum over
 // the rounds of ns per request, the allocations per request, and both above `none`.
 //
-//   cors-middleware-bench [ITERATIONS [ROUNDS]]     100000 requests per round, 7 rounds by default
+//   cors-middleware-bench [ITERATIONS [ROUNDS [FRAMEWORK/VARIANT]]]
+//
+// 100000 requests per round, 7 rounds by default. With a third argument (`vapor/ours`, say), only that one is run
+// and its own figures printed: for a profiler (`perf record`), which then sees nothing else.
 import BenchApps
 import HTTPTypes
 import Hummingbird
@@ -20,6 +23,13 @@ let iterations = arguments.first.flatMap { Int($0) } ?? 100_000
 let rounds = arguments.dropFirst().first.flatMap { Int($0) } ?? 7
 let trusted = BenchApp.trustedOrigin
 let variants = BenchApp.variants
+let only = arguments.dropFirst(2).first
+if let only, !["hummingbird", "vapor"].flatMap({ f in variants.map { "\(f)/\($0)" } }).contains(only) {
+    FileHandle.standardError.write(Data("no such framework/variant: \(only) (try vapor/ours)\n".utf8))
+    exit(2)
+}
+/// Whether a framework's variant is measured.
+func runs(_ framework: String, _ variant: String) -> Bool { only == nil || only == "\(framework)/\(variant)" }
 let logger = {
     var logger = Logger(label: "bench")
     logger.logLevel = .error
@@ -45,7 +55,9 @@ struct Start {
     let channel = EmbeddedChannel()
     let head = HTTPRequest(
         method: .get, scheme: nil, authority: "127.0.0.1", path: "/hello", headerFields: [.origin: trusted])
-    let responders = variants.map { ($0, BenchApp.hummingbirdRouter($0).buildResponder()) }
+    let responders = variants.filter { runs("hummingbird", $0) }.map {
+        ($0, BenchApp.hummingbirdRouter($0).buildResponder())
+    }
     var results: [String: [(Double, Double)]] = [:]
     for _ in 0..<rounds {
         for (variant, responder) in responders {
@@ -75,7 +87,9 @@ func vaporApplication(_ variant: String) async throws -> Vapor.Application {
 }
 
 var vaporApplications: [(String, Vapor.Application)] = []
-for variant in variants { vaporApplications.append((variant, try await vaporApplication(variant))) }
+for variant in variants where runs("vapor", variant) {
+    vaporApplications.append((variant, try await vaporApplication(variant)))
+}
 let headers: HTTPHeaders = ["Host": "127.0.0.1", "Origin": trusted]
 for _ in 0..<rounds {
     for (variant, app) in vaporApplications {
@@ -98,6 +112,11 @@ for _ in 0..<rounds {
 }
 for (_, app) in vaporApplications { try await app.asyncShutdown() }
 
+if let only {
+    let rows = results[only.replacingOccurrences(of: "/", with: " ")]!
+    print(only, String(format: "%.0f ns/request, %.1f allocations", rows.map(\.0).min()!, rows.map(\.1).min()!))
+    exit(0)
+}
 print("framework    middleware   ns/request  allocations   ns above none  allocations above none")
 for framework in ["hummingbird", "vapor"] {
     let none = results["\(framework) none"]!

@@ -7,7 +7,9 @@
 # 1. Under wrk: the server pinned to CPU 0 and wrk to CPU 1 (taskset), the variants alternating within each round;
 #    req/s and the server's CPU time per request (user and system time from /proc over the run, divided by the
 #    requests served), then the medians and their ratios to `none`. CPU per request moves much less than req/s on a
-#    shared machine.
+#    shared machine. Its user part alone is printed too: a middleware's code runs there, while the kernel's part
+#    (loopback TCP, and waking wrk on the other CPU, dearer the more often wrk has gone idle, so it grows when the
+#    server slows) moved by several µs per request between variants in a `perf record` of the server.
 # 2. In process (cors-middleware-bench): the router's responder called in a loop, without the network; ns and
 #    allocations per request above `none`, minimum of 7 rounds.
 # 3. The work per request under wrk (mallocs, retains, releases, context switches; see below).
@@ -48,30 +50,34 @@ for round in $(seq 1 "$rounds"); do
         for middleware in "${variants[@]}"; do
             start "$framework" "$middleware"
             run 1s > /dev/null # warm-up
-            before=$(cpuTicks "$pid")
+            before=$(cpuTicks "$pid") userBefore=$(userTicks "$pid")
             out=$(run "${seconds}s")
-            after=$(cpuTicks "$pid")
+            after=$(cpuTicks "$pid") userAfter=$(userTicks "$pid")
             stop
             rps=$(sed -n 's/^Requests\/sec: *//p' <<< "$out")
             requests=$(awk '/requests in/ { print $1 }' <<< "$out")
-            cpu=$(awk -v t=$((after - before)) -v hz="$ticksPerSecond" -v n="$requests" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
-            echo "$round $framework $middleware $rps $cpu" >> "$results"
-            echo "round $round $framework $middleware: $rps req/s, CPU $cpu us/request"
+            perRequest() { awk -v t="$1" -v hz="$ticksPerSecond" -v n="$requests" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }'; }
+            cpu=$(perRequest $((after - before)))
+            user=$(perRequest $((userAfter - userBefore)))
+            echo "$round $framework $middleware $rps $cpu $user" >> "$results"
+            echo "round $round $framework $middleware: $rps req/s, CPU $cpu us/request ($user in user space)"
         done
     done
 done
 python3 - "$results" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
-print(f"{'framework':12} {'cors':8} {'req/s':>9} {'ratio':>6} {'CPU us/request':>15} {'ratio':>6} {'above none':>11}")
+print(f"{'framework':12} {'cors':8} {'req/s':>9} {'ratio':>6} {'CPU us/request':>15} {'ratio':>6} {'above none':>11}"
+      f" {'user us/req':>12} {'above none':>11}")
 for f in ["hummingbird", "vapor"]:
     median = {}
     for m in ["none", "pass", "fields", "builtin", "ours"]:
         mine = [r for r in rows if r[1] == f and r[2] == m]
-        median[m] = (statistics.median(float(r[3]) for r in mine), statistics.median(float(r[4]) for r in mine))
-        rps, cpu = median[m]
+        median[m] = [statistics.median(float(r[column]) for r in mine) for column in (3, 4, 5)]
+        rps, cpu, user = median[m]
         none = median["none"]
-        print(f"{f:12} {m:8} {rps:9.0f} {rps / none[0]:6.3f} {cpu:15.2f} {cpu / none[1]:6.3f} {cpu - none[1]:+11.2f}")
+        print(f"{f:12} {m:8} {rps:9.0f} {rps / none[0]:6.3f} {cpu:15.2f} {cpu / none[1]:6.3f} {cpu - none[1]:+11.2f}"
+              f" {user:12.2f} {user - none[2]:+11.2f}")
 PY
 echo
 echo "in process, without the network (cors-middleware-bench 100000 7):"

@@ -124,7 +124,8 @@ public struct CORSDecision: Sendable {
             fields = answer
             return
         }
-        if fields.contains(where: { Self.isCORSResponseField($0.name) }) {
+        // Names read in place: a field copied out of `HTTPFields` costs a reference count for each of its strings.
+        if fields.indices.contains(where: { Self.isCORSResponseField(fields[$0].name) }) {
             fields = HTTPFields(fields.filter { !Self.isCORSResponseField($0.name) })
         }
         // Room for every field added, so that the list grows once (the fields usually come shared, from a handler);

@@ -45,8 +45,10 @@ package struct VaryNames: Sendable, Hashable {
     package func append(to fields: inout HTTPFields) {
         guard !isEmpty else { return }
         var missing = rawValue
-        for field in fields where field.name == .vary {
-            for element in field.value.split(separator: ",") {
+        // Names read in place (see `CORSDecision.apply(to:)`); a canonical name is lowercase, and a length tells most
+        // names apart before any byte is compared.
+        for index in fields.indices where Self.isVary(fields[index].name.canonicalName) {
+            for element in fields[index].value.split(separator: ",") {
                 let name = ASCII.trimming(element, where: ASCII.isTabOrSpace)
                 if name == "*" { return }
                 for (option, listed) in Self.all where ASCII.equalsIgnoringCase(name.utf8, listed.utf8) {
@@ -56,6 +58,10 @@ package struct VaryNames: Sendable, Hashable {
         }
         guard missing != 0 else { return }
         fields.append(contentsOf: Self.fields[Int(missing)])
+    }
+
+    private static func isVary(_ canonicalName: String) -> Bool {
+        canonicalName.utf8.count == 4 && canonicalName == "vary"
     }
 
     /// The fields of a response that has only this `Vary` field, shared rather than rebuilt for each response.

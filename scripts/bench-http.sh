@@ -11,7 +11,8 @@
 #    (loopback TCP, and waking wrk on the other CPU, dearer the more often wrk has gone idle, so it grows when the
 #    server slows) moved by several µs per request between variants in a `perf record` of the server.
 # 2. In process (cors-middleware-bench): the router's responder called in a loop, without the network; ns and
-#    allocations per request above `none`, minimum of 7 rounds.
+#    allocations per request above `none`, minimum of 7 rounds; then again with the caches evicted before each
+#    request, as they are in a server, where a middleware pays for the code and data it touches.
 # 3. The work per request under wrk (mallocs, retains, releases, context switches; see below).
 #
 #   scripts/bench-http.sh [SECONDS] [ROUNDS]     each run lasts SECONDS (default 5), ROUNDS rounds (default 3)
@@ -82,6 +83,9 @@ PY
 echo
 echo "in process, without the network (cors-middleware-bench 100000 7):"
 .build-bench/release/cors-middleware-bench 100000 7
+echo
+echo "the same with cold caches (CORS_BENCH_EVICT=1048576 cors-middleware-bench 20000 5: 1 MiB written before each request):"
+CORS_BENCH_EVICT=1048576 .build-bench/release/cors-middleware-bench 20000 5
 echo
 
 # Throughput on this shared machine moves by more than the differences measured, so the work per request is also

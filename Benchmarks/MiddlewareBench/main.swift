@@ -9,6 +9,11 @@
 //
 // 100000 requests per round, 7 rounds by default. With a third argument (`vapor/ours`, say), only that one is run
 // and its own figures printed: for a profiler (`perf record`), which then sees nothing else.
+//
+// With CORS_BENCH_EVICT=BYTES in the environment, every request is preceded by a write to each cache line of a
+// buffer of that size (1048576, say), which evicts what the last request left in the caches, as a server's I/O and
+// other connections do: what a middleware costs then depends on how much code and data it touches, not only on how
+// many instructions it runs.
 import BenchApps
 import HTTPTypes
 import Hummingbird
@@ -50,6 +55,13 @@ struct Start {
     }
 }
 
+/// The buffer written before each request (see above); empty unless CORS_BENCH_EVICT asks for one.
+nonisolated(unsafe) let evicted = UnsafeMutableRawBufferPointer.allocate(
+    byteCount: ProcessInfo.processInfo.environment["CORS_BENCH_EVICT"].flatMap { Int($0) } ?? 0, alignment: 64)
+@inline(never) nonisolated func evictCaches() {
+    for offset in stride(from: 0, to: evicted.count, by: 64) { evicted[offset] &+= 1 }
+}
+
 /// Rounds of every variant in turn, off the main actor so that no call hops between executors.
 @concurrent func measureHummingbird() async throws -> [String: [(Double, Double)]] {
     let channel = EmbeddedChannel()
@@ -63,6 +75,7 @@ struct Start {
         for (variant, responder) in responders {
             let start = Start()
             for _ in 0..<iterations {
+                evictCaches()
                 let request = Hummingbird.Request(head: head, body: .init(buffer: ByteBuffer()))
                 let context = BasicRequestContext(
                     source: ApplicationRequestContextSource(channel: channel, logger: logger))
@@ -99,6 +112,7 @@ for _ in 0..<rounds {
             // On the loop, synchronously: each future is complete when `respond` returns.
             let start = Start()
             for _ in 0..<iterations {
+                evictCaches()
                 let request = Vapor.Request(
                     application: app, method: .GET, url: "/hello", headers: headers, logger: logger, on: loop)
                 var status: HTTPResponseStatus?

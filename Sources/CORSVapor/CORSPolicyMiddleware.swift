@@ -54,17 +54,11 @@ public struct CORSPolicyMiddleware: Middleware {
     /// switches per request against 0.20 without middleware, counted by `scripts/bench-http.sh`). A task runs only
     /// when an `OriginSource` must be asked.
     public func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        // The policy reads only three fields: one pass converts just them. It reads the path only for its routes and
-        // the method only when the request could be a preflight; no `HTTPRequest` is built unless a log line or an
-        // `OriginSource` needs one.
         let policy = state.policy
-        let fields = Self.readFields(of: request)
         guard let originSource else {
-            let decision = policy.evaluate(
-                isOptions: request.method == .OPTIONS, path: request.url.string, fields: fields)
-            return respond(to: request, fields: fields, decision: decision, chainingTo: next)
+            return respond(to: request, decision: Self.evaluate(request, under: policy), chainingTo: next)
         }
-        guard let head = Self.head(of: request, fields: fields) else {
+        guard let head = Self.head(of: request) else {
             return request.eventLoop.makeSucceededFuture(Response(status: .badRequest))
         }
         let logger = logger
@@ -75,8 +69,33 @@ public struct CORSPolicyMiddleware: Middleware {
             return asked.decision
         }
         return promise.futureResult.flatMap { decision in
-            respond(to: request, fields: fields, decision: decision, chainingTo: next)
+            respond(to: request, decision: decision, chainingTo: next)
         }
+    }
+
+    /// The policy's decision, without an `HTTPRequest`: building one costs more than the decision. A request that
+    /// cannot be a preflight (nearly every one) is decided from its `Origin` values alone, so that none of its fields
+    /// is converted to `HTTPFields`; one that could be, or whose `Origin` value `HTTPFields` would legalize, is
+    /// decided from the three fields the policy reads, converted. The method is read only when the request asks for
+    /// one, the path only when the policy has routes.
+    private static func evaluate(_ request: Request, under policy: CORSPolicy) -> CORSDecision {
+        var origin: String?
+        var originCount = 0
+        var asksMethod = false
+        for (name, value) in request.headers {
+            switch CORSPolicy.readFieldName(name) {
+            case .origin?:
+                originCount += 1
+                if origin == nil { origin = value }
+            case .accessControlRequestMethod?: asksMethod = true
+            default: continue
+            }
+        }
+        if asksMethod && request.method == .OPTIONS || origin.map(HTTPField.isValidValue) == false {
+            return policy.evaluate(
+                isOptions: request.method == .OPTIONS, path: request.url.string, fields: readFields(of: request))
+        }
+        return policy.evaluate(notPreflightOrigin: origin, count: originCount, path: request.url.string)
     }
 
     /// The request fields the policy reads, in one pass over the request's.
@@ -90,15 +109,17 @@ public struct CORSPolicyMiddleware: Middleware {
 
     /// The request as the policy sees it: the fields it reads, its method and its path; `nil` when the method is not
     /// a token.
-    private static func head(of request: Request, fields: HTTPFields) -> HTTPRequest? {
+    private static func head(of request: Request) -> HTTPRequest? {
         guard let method = HTTPRequest.Method(request.method.rawValue) else { return nil }
-        return HTTPRequest(method: method, scheme: nil, authority: nil, path: request.url.string, headerFields: fields)
+        return HTTPRequest(
+            method: method, scheme: nil, authority: nil, path: request.url.string, headerFields: readFields(of: request)
+        )
     }
 
     private func respond(
-        to request: Request, fields: HTTPFields, decision: CORSDecision, chainingTo next: any Responder
+        to request: Request, decision: CORSDecision, chainingTo next: any Responder
     ) -> EventLoopFuture<Response> {
-        if let logger, logger.logLevel <= logLevel, let head = Self.head(of: request, fields: fields),
+        if let logger, logger.logLevel <= logLevel, let head = Self.head(of: request),
             let message = decision.logMessage(for: head)
         {
             logger.log(level: logLevel, "\(message)")

@@ -344,6 +344,65 @@ struct PolicyEvaluationTests {
         #expect(parts.immediateResponse?.status == 204)
     }
 
+    /// A request that cannot be a preflight is decided from its `Origin` values alone (the entry point of shells whose
+    /// fields are not `HTTPFields`) exactly as from its fields: listed, pattern-matched, refused, malformed and
+    /// repeated origins, under `*`, credentials and routes (one switched off, paths with no single meaning), and an
+    /// origin an `OriginSource` allowed. Each case runs twice, so that what a pattern matched or refused is found
+    /// remembered the second time; and each entry point goes first on a fresh policy once, so that both remember.
+    @Test func originAloneDecidesAsTheFields() throws {
+        func policies() throws -> [CORSPolicy] {
+            [
+                try CORSPolicy(
+                    allowOrigins: ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+                    allowCredentials: true),
+                try CORSPolicy(allowOrigins: ["*"], exposeHeaders: ["x-total-count"]),
+                try CORSPolicy(
+                    allowOrigins: ["https://app.example.com"],
+                    routes: [
+                        .init(pathPrefix: "/public", allowOrigins: ["*"]), .init(pathPrefix: "/off", cors: false),
+                    ]),
+            ]
+        }
+        let origins: [[String]] = [
+            [], ["https://app.example.com"], ["https://evil.example"], ["https://a.example.com"],
+            ["https://b.example.com"], ["http://localhost:8080"], ["null"], ["not an origin"],
+            ["HTTPS://app.example.com"], ["https://app.example.com", "https://app.example.com"],
+            ["https://tenant.example"], ["http://tenant.example"],
+        ]
+        let paths = ["/", "/public/x", "/off", "/off;x/public", "/%2e%2e/public"]
+        let allowed = [try #require(Origin(headerValue: "https://tenant.example")), nil]
+        for aloneFirst in [false, true] {
+            for policy in try policies() {
+                for values in origins {
+                    for path in paths {
+                        for dynamicOrigin in allowed {
+                            for _ in 0..<2 {
+                                let fields = HTTPFields(values.map { HTTPField(name: .origin, value: $0) })
+                                func whole() -> CORSDecision {
+                                    policy.evaluate(
+                                        isOptions: false, path: path, fields: fields, allowing: dynamicOrigin)
+                                }
+                                func alone() -> CORSDecision {
+                                    policy.evaluate(
+                                        notPreflightOrigin: values.first, count: values.count, path: path,
+                                        allowing: dynamicOrigin)
+                                }
+                                let (first, second) = aloneFirst ? (alone(), whole()) : (whole(), alone())
+                                let label = "\(values) \(path) \(dynamicOrigin?.serialization ?? "-")"
+                                #expect(first.kind == second.kind, "\(label)")
+                                #expect(first.rejection == second.rejection, "\(label)")
+                                #expect(first.immediateResponse == second.immediateResponse, "\(label)")
+                                #expect(
+                                    Self.respond(first, handler: [.contentType: "text/plain"])
+                                        == Self.respond(second, handler: [.contentType: "text/plain"]), "\(label)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// A shell whose responses are not `HTTPFields` finds the fields `apply` owns — every `Access-Control-*` field
     /// (Fetch, https://fetch.spec.whatwg.org/#http-responses) and `Vary` — in any case (RFC 9110 §5.1), and no other.
     @Test func theFieldsApplyOwnsAreFoundInAnyCase() {

@@ -38,13 +38,50 @@ extension CORSPolicy {
         allowing dynamicOrigin: Origin? = nil
     ) -> CORSDecision {
         let found = CORSRequestFields(fields)
-        let originCount = found.originCount
         var originValue: String?
         if let index = found.origin { originValue = fields[index].value }
         let requestMethodCount = found.requestMethodCount
 
         // The method is read only when the request could be a preflight: most requests are not.
         let isPreflight = originValue != nil && requestMethodCount > 0 && isOptions()
+        return decideOrigin(
+            originValue, count: found.originCount, isPreflight: isPreflight, path: path, allowing: dynamicOrigin,
+            originField: { fields[found.origin!] }
+        ) { rules, answers, vary in
+            if let answers, requestMethodCount == 1, found.requestHeadersCount <= 1, let index = found.requestMethod,
+                let answer = Self.rememberedAnswer(answers.memo, fields, method: index, headers: found.requestHeaders)
+            {
+                return CORSDecision(
+                    kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
+            }
+            return evaluatePreflight(rules: rules, fields: fields, found: found, answers: answers, vary: vary)
+        }
+    }
+
+    /// ``evaluate(isOptions:path:fields:allowing:)`` for a request that cannot be a preflight (it is not `OPTIONS`, or
+    /// has no `Access-Control-Request-Method`), from its `Origin` fields alone: `origin` is the first one's value,
+    /// valid as a field value (`HTTPField.isValidValue`), `count` how many there are. A shell whose fields are not
+    /// `HTTPFields` then converts none of them.
+    @inline(__always)
+    package func evaluate(
+        notPreflightOrigin origin: String?, count: Int, path: @autoclosure () -> String,
+        allowing dynamicOrigin: Origin? = nil
+    ) -> CORSDecision {
+        decideOrigin(
+            origin, count: count, isPreflight: false, path: path, allowing: dynamicOrigin,
+            originField: { HTTPField(name: .origin, value: origin!) }, preflight: { _, _, _ in preconditionFailure() })
+    }
+
+    /// The first part of `evaluate`, written once for both of its entry points: every decision about a request that
+    /// is not a preflight, and a preflight's refusals for its path or origin; a preflight from an allowed origin
+    /// goes on to `preflight` with the rules, answers and `Vary` its method and headers are checked with.
+    /// `originField` is the request's `Origin` field, read only for an origin no answers were kept for.
+    @inline(__always)
+    private func decideOrigin(
+        _ originValue: String?, count originCount: Int, isPreflight: Bool, path: () -> String,
+        allowing dynamicOrigin: Origin?, originField: () -> HTTPField,
+        preflight: (CompiledRules, OriginAnswers?, VaryNames) -> CORSDecision
+    ) -> CORSDecision {
         let rules: CompiledRules
         if routes.isEmpty {
             rules = root
@@ -54,15 +91,19 @@ extension CORSPolicy {
                 rules = matched
             case .success(nil):
                 // The route switches CORS off: no CORS fields, and nothing that varies with the origin.
-                guard originValue != nil else { return CORSDecision(kind: .notCORS, vary: .none, answer: [:]) }
-                return CORSDecision(kind: isPreflight ? .preflight : .actual, rejection: .corsDisabled, vary: .none)
+                guard originValue != nil else {
+                    return CORSDecision(kind: .notCORS, vary: .none, answer: [:])
+                }
+                return
+                    CORSDecision(kind: isPreflight ? .preflight : .actual, rejection: .corsDisabled, vary: .none)
             case .failure(let ambiguity):
                 guard originValue != nil else {
                     return CORSDecision(kind: .notCORS, vary: .origin, answer: Self.notCORS)
                 }
-                return CORSDecision(
-                    kind: isPreflight ? .preflight : .actual, rejection: .ambiguousPath(ambiguity),
-                    vary: isPreflight ? .preflight : .origin)
+                return
+                    CORSDecision(
+                        kind: isPreflight ? .preflight : .actual, rejection: .ambiguousPath(ambiguity),
+                        vary: isPreflight ? .preflight : .origin)
             }
         }
         guard let originValue else {
@@ -89,24 +130,21 @@ extension CORSPolicy {
                     return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
                 }
                 guard rules.origins.wildcardPatternsMatch(headerValue: originValue) else {
-                    rules.patternOriginAnswers.rememberRefused(fields[found.origin!])
+                    rules.patternOriginAnswers.rememberRefused(originField())
                     return CORSDecision(kind: kind, unmatchedOrigin: originValue, vary: vary)
                 }
-                answers = rules.patternOriginAnswers.remember(fields[found.origin!], template: rules.template)
+                answers = rules.patternOriginAnswers.remember(originField(), template: rules.template)
             }
         }
         guard isPreflight else {
-            return CORSDecision(
-                kind: .actual, vary: vary,
-                answer: answers?.actual ?? rules.template.actual(allowOrigin: Self.allowOrigin(fields, found)))
+            return
+                CORSDecision(
+                    kind: .actual, vary: vary,
+                    answer: answers?.actual
+                        ?? rules.template.actual(allowOrigin: originField().renamed(.accessControlAllowOrigin)))
         }
 
-        if let answers, requestMethodCount == 1, found.requestHeadersCount <= 1, let index = found.requestMethod,
-            let answer = Self.rememberedAnswer(answers.memo, fields, method: index, headers: found.requestHeaders)
-        {
-            return CORSDecision(kind: .preflight, vary: vary, answer: answer, preflightStatus: rules.preflightStatus)
-        }
-        return evaluatePreflight(rules: rules, fields: fields, found: found, answers: answers, vary: vary)
+        return preflight(rules, answers, vary)
     }
 
     /// The memo's answer to the request-method and request-headers lines at these indexes, read where they are (a

@@ -370,7 +370,8 @@ struct PolicyEvaluationTests {
             ["https://tenant.example"], ["http://tenant.example"],
         ]
         let paths = ["/", "/public/x", "/off", "/off;x/public", "/%2e%2e/public"]
-        let allowed = [try #require(Origin(headerValue: "https://tenant.example")), nil]
+        let tenant = try #require(Origin(headerValue: "https://tenant.example"))
+        let allowed: [Origin?] = [tenant, nil]
         for aloneFirst in [false, true] {
             for policy in try policies() {
                 for values in origins {

@@ -73,11 +73,10 @@ public struct CORSPolicyMiddleware: Middleware {
         }
     }
 
-    /// The policy's decision, without an `HTTPRequest`: building one costs more than the decision. A request that
-    /// cannot be a preflight (nearly every one) is decided from its `Origin` values alone, so that none of its fields
-    /// is converted to `HTTPFields`; one that could be, or whose `Origin` value `HTTPFields` would legalize, is
-    /// decided from the three fields the policy reads, converted. The method is read only when the request asks for
-    /// one, the path only when the policy has routes.
+    /// The policy's decision, without an `HTTPRequest`: building one costs more than the decision. One scan of the
+    /// request's field names finds what the policy reads; the fields are converted to `HTTPFields` only when the
+    /// policy asks (a possible preflight), the method read only when the request asks for one, the path only when
+    /// the policy has routes.
     private static func evaluate(_ request: Request, under policy: CORSPolicy) -> CORSDecision {
         var origin: String?
         var originCount = 0
@@ -91,11 +90,9 @@ public struct CORSPolicyMiddleware: Middleware {
             default: continue
             }
         }
-        if asksMethod && request.method == .OPTIONS || origin.map(HTTPField.isValidValue) == false {
-            return policy.evaluate(
-                isOptions: request.method == .OPTIONS, path: request.url.string, fields: readFields(of: request))
-        }
-        return policy.evaluate(notPreflightOrigin: origin, count: originCount, path: request.url.string)
+        return policy.evaluate(
+            origin: origin, originCount: originCount, asksMethod: asksMethod, isOptions: request.method == .OPTIONS,
+            path: request.url.string, fields: { readFields(of: request) })
     }
 
     /// The request fields the policy reads, in one pass over the request's.

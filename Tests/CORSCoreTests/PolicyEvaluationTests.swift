@@ -367,7 +367,7 @@ struct PolicyEvaluationTests {
             [], ["https://app.example.com"], ["https://evil.example"], ["https://a.example.com"],
             ["https://b.example.com"], ["http://localhost:8080"], ["null"], ["not an origin"],
             ["HTTPS://app.example.com"], ["https://app.example.com", "https://app.example.com"],
-            ["https://tenant.example"], ["http://tenant.example"],
+            ["https://tenant.example"], ["http://tenant.example"], ["https://app.example.com\u{0}"],
         ]
         let paths = ["/", "/public/x", "/off", "/off;x/public", "/%2e%2e/public"]
         let tenant = try #require(Origin(headerValue: "https://tenant.example"))
@@ -385,8 +385,8 @@ struct PolicyEvaluationTests {
                                 }
                                 func alone() -> CORSDecision {
                                     policy.evaluate(
-                                        notPreflightOrigin: values.first, count: values.count, path: path,
-                                        allowing: dynamicOrigin)
+                                        origin: values.first, originCount: values.count, asksMethod: false,
+                                        isOptions: false, path: path, fields: { fields }, allowing: dynamicOrigin)
                                 }
                                 let (first, second) = aloneFirst ? (alone(), whole()) : (whole(), alone())
                                 let label = "\(values) \(path) \(dynamicOrigin?.serialization ?? "-")"

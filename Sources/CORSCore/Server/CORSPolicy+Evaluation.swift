@@ -58,17 +58,22 @@ extension CORSPolicy {
         }
     }
 
-    /// ``evaluate(isOptions:path:fields:allowing:)`` for a request that cannot be a preflight (it is not `OPTIONS`, or
-    /// has no `Access-Control-Request-Method`), from its `Origin` fields alone: `origin` is the first one's value,
-    /// valid as a field value (`HTTPField.isValidValue`), `count` how many there are. A shell whose fields are not
-    /// `HTTPFields` then converts none of them.
+    /// ``evaluate(isOptions:path:fields:allowing:)`` for shells whose fields are not `HTTPFields`, from what one scan
+    /// of their names found (see ``readFieldName(_:)``): the first `Origin` value, how many `Origin` fields there are,
+    /// and whether there is an `Access-Control-Request-Method`. A request that cannot be a preflight (one is `OPTIONS`
+    /// with `Origin` and `Access-Control-Request-Method`, https://fetch.spec.whatwg.org/#cors-preflight-request) is
+    /// decided from its origin alone; `fields`, the fields the policy reads converted, is read only for a possible
+    /// preflight or for an `Origin` value that `HTTPFields` would legalize (`HTTPField.isValidValue`).
     @inline(__always)
     package func evaluate(
-        notPreflightOrigin origin: String?, count: Int, path: @autoclosure () -> String,
-        allowing dynamicOrigin: Origin? = nil
+        origin: String?, originCount: Int, asksMethod: Bool, isOptions: @autoclosure () -> Bool,
+        path: @autoclosure () -> String, fields: () -> HTTPFields, allowing dynamicOrigin: Origin? = nil
     ) -> CORSDecision {
-        decideOrigin(
-            origin, count: count, isPreflight: false, path: path, allowing: dynamicOrigin,
+        if let origin, asksMethod && isOptions() || !HTTPField.isValidValue(origin) {
+            return evaluate(isOptions: isOptions(), path: path(), fields: fields(), allowing: dynamicOrigin)
+        }
+        return decideOrigin(
+            origin, count: originCount, isPreflight: false, path: path, allowing: dynamicOrigin,
             originField: { HTTPField(name: .origin, value: origin!) }, preflight: { _, _, _ in preconditionFailure() })
     }
 
